@@ -1,0 +1,124 @@
+//! QR text <-> COSE bytes: context prefix, optional zlib, base45 (RFC 9285).
+
+#[cfg(feature = "qr")]
+pub mod qr;
+
+use std::io::{Read as _, Write as _};
+
+use crate::error::{Error, Result};
+
+/// The DS1 context prefix.
+pub const DS1_PREFIX: &str = "DS1:";
+
+/// Size caps on the way in; see [`crate::verify::Limits`] for defaults.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DecodeLimits {
+    pub(crate) max_text: usize,
+    pub(crate) max_inflated: usize,
+}
+
+/// Wraps COSE bytes for a QR code: zlib when that is shorter, then base45, then `DS1:`.
+#[must_use]
+pub fn encode_text(cose: &[u8]) -> String {
+    let compressed = deflate(cose);
+    let body = if compressed.len() < cose.len() { &compressed[..] } else { cose };
+    let mut text = String::with_capacity(DS1_PREFIX.len() + body.len() * 3 / 2 + 2);
+    text.push_str(DS1_PREFIX);
+    text.push_str(&base45::encode(body));
+    text
+}
+
+fn deflate(bytes: &[u8]) -> Vec<u8> {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::with_capacity(bytes.len()), flate2::Compression::best());
+    // safe to ignore: writing into a Vec cannot fail.
+    let _ = z.write_all(bytes);
+    z.finish().unwrap_or_default()
+}
+
+/// Unwraps QR text into COSE bytes.
+pub(crate) fn decode_text(text: &str, limits: DecodeLimits) -> Result<Vec<u8>> {
+    if text.len() > limits.max_text {
+        return Err(Error::Limit { limit: "max_text_len", max: limits.max_text as u64, actual: text.len() as u64 });
+    }
+    let Some(body) = text.strip_prefix(DS1_PREFIX) else {
+        let found = text.chars().take(8).collect();
+        return Err(Error::Prefix { found });
+    };
+    let raw = base45::decode(body).map_err(|_| Error::Base45 { reason: base45_reason(body) })?;
+    match raw.first() {
+        Some(0x78) => inflate(&raw, limits.max_inflated),
+        Some(_) => Ok(raw),
+        None => Err(Error::cose("empty body")),
+    }
+}
+
+/// Names what is wrong with a body base45 refused (its error carries no detail).
+#[cold]
+fn base45_reason(body: &str) -> &'static str {
+    const ALPHABET: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+    if body.chars().any(|c| !ALPHABET.contains(c)) {
+        "character outside the base45 alphabet (lower case is not base45)"
+    } else if body.len() % 3 == 1 {
+        "length leaves a dangling character"
+    } else {
+        "a group encodes a value above 65535"
+    }
+}
+
+/// Inflates a zlib stream, stopping at `max` bytes so a bomb costs constant memory.
+fn inflate(compressed: &[u8], max: usize) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(compressed.len().saturating_mul(3).min(max));
+    let decoder = flate2::read::ZlibDecoder::new(compressed);
+    decoder
+        .take(max as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| Error::Decompress { reason: e.to_string() })?;
+    if out.len() > max {
+        return Err(Error::Limit { limit: "max_inflated_len", max: max as u64, actual: out.len() as u64 });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMITS: DecodeLimits = DecodeLimits { max_text: 8192, max_inflated: 16384 };
+
+    #[test]
+    fn round_trip_with_and_without_compression() -> Result<()> {
+        let compressible = [0xd2; 300];
+        let text = encode_text(&compressible);
+        assert!(text.starts_with("DS1:"));
+        assert!(text.len() < 300, "zlib used when it is shorter");
+        assert_eq!(decode_text(&text, LIMITS)?, compressible);
+        let random: Vec<u8> = (0u32..64).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        let mut cose = vec![0xd2];
+        cose.extend(random);
+        let text = encode_text(&cose);
+        assert_eq!(text, format!("DS1:{}", base45::encode(&cose)), "stored when zlib is no shorter");
+        assert_eq!(decode_text(&text, LIMITS)?, cose);
+        Ok(())
+    }
+
+    #[test]
+    fn errors_name_the_stage() {
+        let kind = |t: &str| decode_text(t, LIMITS).map_err(|e| e.kind()).err();
+        assert_eq!(kind("HX1:ABC"), Some("prefix"));
+        assert_eq!(kind(""), Some("prefix"));
+        assert_eq!(kind("DS1:abc"), Some("base45"));
+        assert_eq!(kind("DS1:GGW"), Some("base45"));
+        assert_eq!(kind("DS1:A"), Some("base45"));
+        // 0x78 0x9c then garbage: a zlib header with a corrupt stream.
+        assert_eq!(kind(&format!("DS1:{}", base45::encode([0x78, 0x9c, 1, 2, 3, 4]))), Some("decompress"));
+        assert_eq!(kind(&"x".repeat(9000)), Some("limit"));
+    }
+
+    #[test]
+    fn zlib_bomb_stops_at_the_cap() {
+        let bomb = deflate(&vec![0u8; 1 << 20]);
+        assert!(bomb.len() < 2048);
+        let err = decode_text(&format!("DS1:{}", base45::encode(&bomb)), LIMITS);
+        assert!(matches!(err, Err(Error::Limit { limit: "max_inflated_len", .. })));
+    }
+}

@@ -1,0 +1,189 @@
+//! QR rendering of payload text: alphanumeric mode (base45 and the prefix are all
+//! QR-alphanumeric characters), the smallest version that fits, PNG, SVG or terminal output.
+
+use qrcode::bits::Bits;
+use qrcode::types::{Color, Version};
+use qrcode::{EcLevel, QrCode};
+
+use crate::error::{Error, Result};
+
+/// QR error-correction level (ISO/IEC 18004): L 7 %, M 15 %, Q 25 %, H 30 %.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorCorrection {
+    /// ~7 % recovery.
+    L,
+    /// ~15 % recovery; docseal's default.
+    #[default]
+    M,
+    /// ~25 % recovery; the EU DCC recommendation.
+    Q,
+    /// ~30 % recovery.
+    H,
+}
+
+impl ErrorCorrection {
+    fn level(self) -> EcLevel {
+        match self {
+            Self::L => EcLevel::L,
+            Self::M => EcLevel::M,
+            Self::Q => EcLevel::Q,
+            Self::H => EcLevel::H,
+        }
+    }
+}
+
+/// A rendered QR symbol.
+pub struct Qr {
+    code: QrCode,
+}
+
+impl std::fmt::Debug for Qr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Qr").field("version", &self.version()).field("width", &self.code.width()).finish()
+    }
+}
+
+/// Modules of quiet zone around the symbol (ISO/IEC 18004 asks for 4).
+const QUIET_ZONE: usize = 4;
+
+impl Qr {
+    /// Encodes `text` in alphanumeric mode at the smallest version that holds it.
+    ///
+    /// # Errors
+    /// [`Error::Limit`] (`qr_capacity`) when the text does not fit version 40 at this level;
+    /// [`Error::Base45`] for a character outside the QR alphanumeric set.
+    pub fn new(text: &str, ecc: ErrorCorrection) -> Result<Self> {
+        // qrcode does not check the alphabet of alphanumeric segments itself.
+        const ALPHANUMERIC: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+        if !text.bytes().all(|b| ALPHANUMERIC.contains(&b)) {
+            return Err(Error::Base45 { reason: "text has characters outside the QR alphanumeric set" });
+        }
+        let level = ecc.level();
+        for v in 1..=40 {
+            let mut bits = Bits::new(Version::Normal(v));
+            if bits.push_alphanumeric_data(text.as_bytes()).is_err() || bits.push_terminator(level).is_err() {
+                continue;
+            }
+            if let Ok(code) = QrCode::with_bits(bits, level) {
+                return Ok(Self { code });
+            }
+        }
+        Err(Error::Limit { limit: "qr_capacity", max: 0, actual: text.len() as u64 })
+    }
+
+    /// The QR version (1 to 40).
+    #[must_use]
+    pub fn version(&self) -> i16 {
+        match self.code.version() {
+            Version::Normal(v) | Version::Micro(v) => v,
+        }
+    }
+
+    /// Modules per side, without the quiet zone.
+    #[must_use]
+    pub fn width(&self) -> usize {
+        self.code.width()
+    }
+
+    /// Whether the module at `(x, y)` is dark.
+    #[must_use]
+    pub fn is_dark(&self, x: usize, y: usize) -> bool {
+        self.code[(x, y)] == Color::Dark
+    }
+
+    /// An SVG image, `module_px` pixels per module, with a quiet zone.
+    #[must_use]
+    pub fn to_svg(&self, module_px: u32) -> String {
+        self.code
+            .render::<qrcode::render::svg::Color<'_>>()
+            .module_dimensions(module_px, module_px)
+            .quiet_zone(true)
+            .build()
+    }
+
+    /// A greyscale PNG, `module_px` pixels per module, with a 4-module quiet zone.
+    ///
+    /// # Errors
+    /// [`Error::Limit`] (`png_size`) if the image would be absurdly large, [`Error::Render`]
+    /// if the PNG encoder fails.
+    pub fn to_png(&self, module_px: u32) -> Result<Vec<u8>> {
+        let scale = module_px.max(1) as usize;
+        let side_modules = self.width() + 2 * QUIET_ZONE;
+        let side = side_modules * scale;
+        let side_u32 = u32::try_from(side).ok().filter(|&s| s <= 16_384);
+        let side_u32 = side_u32.ok_or(Error::Limit { limit: "png_size", max: 16_384, actual: side as u64 })?;
+        let mut pixels = vec![255u8; side * side];
+        for y in 0..self.width() {
+            for x in 0..self.width() {
+                if self.is_dark(x, y) {
+                    for row in 0..scale {
+                        let start = ((y + QUIET_ZONE) * scale + row) * side + (x + QUIET_ZONE) * scale;
+                        pixels[start..start + scale].fill(0);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, side_u32, side_u32);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::Eight);
+        let png_error = |e: png::EncodingError| Error::Render { reason: format!("PNG encoding: {e}") };
+        let mut writer = encoder.write_header().map_err(png_error)?;
+        writer.write_image_data(&pixels).map_err(png_error)?;
+        writer.finish().map_err(png_error)?;
+        Ok(out)
+    }
+
+    /// Text for a terminal, two modules per character row (dark on light).
+    #[must_use]
+    pub fn to_terminal(&self) -> String {
+        self.code
+            .render::<qrcode::render::unicode::Dense1x2>()
+            .dark_color(qrcode::render::unicode::Dense1x2::Light)
+            .light_color(qrcode::render::unicode::Dense1x2::Dark)
+            .quiet_zone(true)
+            .build()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_the_smallest_version() -> Result<()> {
+        assert_eq!(Qr::new("DS1:ABC", ErrorCorrection::M)?.version(), 1);
+        // Version 1-M holds 20 alphanumeric characters, version 2-M 38.
+        assert_eq!(Qr::new(&"A".repeat(20), ErrorCorrection::M)?.version(), 1);
+        assert_eq!(Qr::new(&"A".repeat(21), ErrorCorrection::M)?.version(), 2);
+        assert_eq!(Qr::new(&"A".repeat(3391), ErrorCorrection::M)?.version(), 40);
+        assert!(matches!(Qr::new(&"A".repeat(3392), ErrorCorrection::M), Err(Error::Limit { .. })));
+        assert!(Qr::new("lower", ErrorCorrection::M).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn png_decodes_back_to_the_text() -> Result<()> {
+        let text = "DS1:6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3/XIV0W23NTDEPWK G2EP4J0B3KL6QM5/OVGA/MAT%ZSU.GVQCZ4R7M6DOFJ";
+        let png_bytes = Qr::new(text, ErrorCorrection::M)?.to_png(4)?;
+        let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+        let mut reader = decoder.read_info().map_err(|e| Error::key(e.to_string()))?;
+        let mut buf = vec![0; reader.output_buffer_size().unwrap_or(0)];
+        let info = reader.next_frame(&mut buf).map_err(|e| Error::key(e.to_string()))?;
+        let (w, h) = (info.width as usize, info.height as usize);
+        let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| buf[y * w + x]);
+        let grids = img.detect_grids();
+        assert_eq!(grids.len(), 1);
+        let (_, content) = grids[0].decode().map_err(|e| Error::key(e.to_string()))?;
+        assert_eq!(content, text);
+        Ok(())
+    }
+
+    #[test]
+    fn svg_and_terminal_render() -> Result<()> {
+        let qr = Qr::new("DS1:ABC", ErrorCorrection::Q)?;
+        assert!(qr.to_svg(4).starts_with("<?xml"));
+        assert!(qr.to_terminal().lines().count() > 10);
+        Ok(())
+    }
+}

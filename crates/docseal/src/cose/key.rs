@@ -1,0 +1,257 @@
+//! Signing and verifying keys, PKCS#8 / SPKI PEM, and key ids.
+
+use std::fmt;
+
+use ed25519_dalek::pkcs8::{DecodePrivateKey as _, DecodePublicKey as _, EncodePrivateKey as _, EncodePublicKey as _};
+use signature::{Signer as _, Verifier as _};
+use zeroize::Zeroizing;
+
+use super::{Algorithm, Kid};
+use crate::error::{Error, Result};
+
+enum SigningInner {
+    Ed25519(ed25519_dalek::SigningKey),
+    Es256(p256::ecdsa::SigningKey),
+}
+
+/// A private signing key (Ed25519 or P-256). Zeroized on drop (by the inner dalek and
+/// RustCrypto types); `Debug` shows the algorithm and kid only.
+pub struct SigningKey {
+    inner: SigningInner,
+    kid: Kid,
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningKey").field("alg", &self.algorithm()).field("kid", &self.kid).finish_non_exhaustive()
+    }
+}
+
+impl SigningKey {
+    /// Generates a new key from the operating system's random source.
+    ///
+    /// # Errors
+    /// [`Error::Key`] when the OS random source fails.
+    pub fn generate(alg: Algorithm) -> Result<Self> {
+        let mut seed = Zeroizing::new([0u8; 32]);
+        loop {
+            getrandom::fill(seed.as_mut()).map_err(|e| Error::key(format!("random source: {e}")))?;
+            match alg {
+                Algorithm::EdDsa => return Ok(Self::from_ed25519_seed(&seed)),
+                Algorithm::Es256 => {
+                    // A 32-byte string is a valid scalar except with probability ~2^-32.
+                    if let Ok(key) = p256::ecdsa::SigningKey::from_slice(seed.as_ref()) {
+                        return Ok(Self::from_es256(key));
+                    }
+                }
+            }
+        }
+    }
+
+    /// An Ed25519 key from its 32-byte seed (deterministic; used for test vectors).
+    #[must_use]
+    pub fn from_ed25519_seed(seed: &[u8; 32]) -> Self {
+        let key = ed25519_dalek::SigningKey::from_bytes(seed);
+        let kid = Kid::of_der(&spki_der_ed25519(&key.verifying_key()));
+        Self { inner: SigningInner::Ed25519(key), kid }
+    }
+
+    /// A P-256 key from its 32-byte scalar (deterministic; used for test vectors).
+    ///
+    /// # Errors
+    /// [`Error::Key`] when the bytes are zero or not below the group order.
+    pub fn from_p256_scalar(scalar: &[u8; 32]) -> Result<Self> {
+        let key = p256::ecdsa::SigningKey::from_slice(scalar).map_err(|_| Error::key("invalid P-256 scalar"))?;
+        Ok(Self::from_es256(key))
+    }
+
+    fn from_es256(key: p256::ecdsa::SigningKey) -> Self {
+        let kid = Kid::of_der(&spki_der_p256(key.verifying_key()));
+        Self { inner: SigningInner::Es256(key), kid }
+    }
+
+    /// Reads a PKCS#8 PEM private key (`-----BEGIN PRIVATE KEY-----`), Ed25519 or P-256.
+    ///
+    /// # Errors
+    /// [`Error::Key`] when the PEM is malformed or holds another kind of key.
+    pub fn from_pkcs8_pem(pem: &str) -> Result<Self> {
+        if let Ok(key) = ed25519_dalek::SigningKey::from_pkcs8_pem(pem) {
+            return Ok(Self::from_ed25519_seed(key.as_bytes()));
+        }
+        match p256::ecdsa::SigningKey::from_pkcs8_pem(pem) {
+            Ok(key) => Ok(Self::from_es256(key)),
+            Err(e) => Err(Error::key(format!("not a PKCS#8 Ed25519 or P-256 private key: {e}"))),
+        }
+    }
+
+    /// Writes the key as PKCS#8 PEM. The string is zeroized when dropped.
+    ///
+    /// # Errors
+    /// [`Error::Key`] if the encoder fails (it does not for valid keys).
+    pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>> {
+        let le = pem_rfc7468::LineEnding::LF;
+        match &self.inner {
+            SigningInner::Ed25519(k) => k.to_pkcs8_pem(le),
+            SigningInner::Es256(k) => k.to_pkcs8_pem(le),
+        }
+        .map_err(|e| Error::key(format!("PKCS#8 encoding: {e}")))
+    }
+
+    /// The algorithm this key signs with.
+    #[must_use]
+    pub fn algorithm(&self) -> Algorithm {
+        match self.inner {
+            SigningInner::Ed25519(_) => Algorithm::EdDsa,
+            SigningInner::Es256(_) => Algorithm::Es256,
+        }
+    }
+
+    /// The key id of the matching public key.
+    #[must_use]
+    pub fn kid(&self) -> Kid {
+        self.kid
+    }
+
+    /// The matching public key.
+    #[must_use]
+    pub fn verifying_key(&self) -> VerifyingKey {
+        match &self.inner {
+            SigningInner::Ed25519(k) => VerifyingKey { inner: VerifyingInner::Ed25519(k.verifying_key()), kid: self.kid },
+            SigningInner::Es256(k) => VerifyingKey { inner: VerifyingInner::Es256(*k.verifying_key()), kid: self.kid },
+        }
+    }
+
+    /// Signs `message`: 64 bytes for both algorithms (ES256 as fixed r||s).
+    #[must_use]
+    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
+        match &self.inner {
+            SigningInner::Ed25519(k) => k.sign(message).to_bytes().to_vec(),
+            SigningInner::Es256(k) => {
+                let sig: p256::ecdsa::Signature = k.sign(message);
+                sig.to_bytes().to_vec()
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum VerifyingInner {
+    Ed25519(ed25519_dalek::VerifyingKey),
+    Es256(p256::ecdsa::VerifyingKey),
+}
+
+/// A public key trusted to verify credentials.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct VerifyingKey {
+    inner: VerifyingInner,
+    kid: Kid,
+}
+
+impl fmt::Debug for VerifyingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyingKey").field("alg", &self.algorithm()).field("kid", &self.kid).finish()
+    }
+}
+
+impl VerifyingKey {
+    /// Reads a SubjectPublicKeyInfo PEM (`-----BEGIN PUBLIC KEY-----`), Ed25519 or P-256.
+    ///
+    /// # Errors
+    /// [`Error::Key`] when the PEM is malformed, holds another kind of key, or holds a weak
+    /// (small-order) Ed25519 key.
+    pub fn from_spki_pem(pem: &str) -> Result<Self> {
+        let (label, der) = pem_rfc7468::decode_vec(pem.as_bytes()).map_err(|e| Error::key(format!("PEM: {e}")))?;
+        if label != "PUBLIC KEY" {
+            return Err(Error::key(format!("expected a PUBLIC KEY PEM, found {label}")));
+        }
+        Self::from_spki_der(&der)
+    }
+
+    /// Reads a SubjectPublicKeyInfo DER; the kid is computed over these bytes.
+    ///
+    /// # Errors
+    /// As [`VerifyingKey::from_spki_pem`].
+    pub fn from_spki_der(der: &[u8]) -> Result<Self> {
+        let kid = Kid::of_der(der);
+        if let Ok(key) = ed25519_dalek::VerifyingKey::from_public_key_der(der) {
+            // verify_batch skips verify_strict's weak-key check, so weak keys never get in.
+            if key.is_weak() {
+                return Err(Error::key("weak (small-order) Ed25519 public key"));
+            }
+            return Ok(Self { inner: VerifyingInner::Ed25519(key), kid });
+        }
+        match p256::ecdsa::VerifyingKey::from_public_key_der(der) {
+            Ok(key) => Ok(Self { inner: VerifyingInner::Es256(key), kid }),
+            Err(e) => Err(Error::key(format!("not an Ed25519 or P-256 public key: {e}"))),
+        }
+    }
+
+    /// Writes the key as SPKI PEM.
+    ///
+    /// # Errors
+    /// [`Error::Key`] if the encoder fails (it does not for valid keys).
+    pub fn to_spki_pem(&self) -> Result<String> {
+        let le = pem_rfc7468::LineEnding::LF;
+        match &self.inner {
+            VerifyingInner::Ed25519(k) => k.to_public_key_pem(le),
+            VerifyingInner::Es256(k) => k.to_public_key_pem(le),
+        }
+        .map_err(|e| Error::key(format!("SPKI encoding: {e}")))
+    }
+
+    /// Replaces the computed kid (trust lists may give one, e.g. a certificate's).
+    #[must_use]
+    pub fn with_kid(self, kid: Kid) -> Self {
+        Self { kid, ..self }
+    }
+
+    /// The algorithm this key verifies.
+    #[must_use]
+    pub fn algorithm(&self) -> Algorithm {
+        match self.inner {
+            VerifyingInner::Ed25519(_) => Algorithm::EdDsa,
+            VerifyingInner::Es256(_) => Algorithm::Es256,
+        }
+    }
+
+    /// The key id.
+    #[must_use]
+    pub fn kid(&self) -> Kid {
+        self.kid
+    }
+
+    /// The Ed25519 key inside, for batch verification.
+    #[must_use]
+    pub fn as_ed25519(&self) -> Option<&ed25519_dalek::VerifyingKey> {
+        match &self.inner {
+            VerifyingInner::Ed25519(k) => Some(k),
+            VerifyingInner::Es256(_) => None,
+        }
+    }
+
+    /// Checks `signature` over `message`: Ed25519 with `verify_strict`, ES256 as 64-byte r||s.
+    ///
+    /// # Errors
+    /// [`Error::Signature`] when it does not verify or has the wrong length.
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
+        let ok = match &self.inner {
+            VerifyingInner::Ed25519(k) => <[u8; 64]>::try_from(signature)
+                .ok()
+                .map(|s| ed25519_dalek::Signature::from_bytes(&s))
+                .is_some_and(|s| k.verify_strict(message, &s).is_ok()),
+            VerifyingInner::Es256(k) => signature.len() == 64
+                && p256::ecdsa::Signature::from_slice(signature).is_ok_and(|s| k.verify(message, &s).is_ok()),
+        };
+        if ok { Ok(()) } else { Err(Error::Signature) }
+    }
+}
+
+fn spki_der_ed25519(key: &ed25519_dalek::VerifyingKey) -> Vec<u8> {
+    // safe: encoding a valid key into a Vec cannot fail; an empty DER would only change the kid.
+    key.to_public_key_der().map(|d| d.into_vec()).unwrap_or_default()
+}
+
+fn spki_der_p256(key: &p256::ecdsa::VerifyingKey) -> Vec<u8> {
+    // safe: as above.
+    key.to_public_key_der().map(|d| d.into_vec()).unwrap_or_default()
+}

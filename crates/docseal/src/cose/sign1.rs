@@ -1,0 +1,112 @@
+//! COSE_Sign1 create (one- and two-phase) and parse.
+
+use coset::{CoseSign1, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable as _};
+
+use super::{Algorithm, Kid, SigningKey};
+use crate::error::{Error, Result};
+
+/// A COSE_Sign1 ready to be signed elsewhere (an HSM, a remote signer): take
+/// [`PreparedSign1::to_be_signed`], sign it with the key announced in the header, and pass
+/// the 64-byte signature to [`PreparedSign1::finalize`].
+#[derive(Debug, Clone)]
+pub struct PreparedSign1 {
+    sign1: CoseSign1,
+}
+
+impl PreparedSign1 {
+    /// Builds the protected header (`alg`, `kid`) around `payload`.
+    #[must_use]
+    pub fn new(alg: Algorithm, kid: Kid, payload: Vec<u8>) -> Self {
+        let protected = HeaderBuilder::new()
+            .algorithm(match alg {
+                Algorithm::EdDsa => coset::iana::Algorithm::EdDSA,
+                Algorithm::Es256 => coset::iana::Algorithm::ES256,
+            })
+            .key_id(kid.0.to_vec())
+            .build();
+        Self { sign1: CoseSign1Builder::new().protected(protected).payload(payload).build() }
+    }
+
+    /// The Sig_structure bytes (RFC 9052 section 4.4) the signer must sign.
+    #[must_use]
+    pub fn to_be_signed(&self) -> Vec<u8> {
+        self.sign1.tbs_data(&[])
+    }
+
+    /// Attaches the signature and writes the tagged COSE_Sign1.
+    ///
+    /// # Errors
+    /// [`Error::Cose`] when the signature is not 64 bytes or encoding fails.
+    pub fn finalize(mut self, signature: Vec<u8>) -> Result<Vec<u8>> {
+        if signature.len() != 64 {
+            return Err(Error::cose(format!("signature must be 64 bytes, got {}", signature.len())));
+        }
+        self.sign1.signature = signature;
+        self.sign1.to_tagged_vec().map_err(|e| Error::cose(e.to_string()))
+    }
+
+    /// One-phase signing with a local key.
+    ///
+    /// # Errors
+    /// As [`PreparedSign1::finalize`].
+    pub fn sign(key: &SigningKey, payload: Vec<u8>) -> Result<Vec<u8>> {
+        let prepared = Self::new(key.algorithm(), key.kid(), payload);
+        let signature = key.sign(&prepared.to_be_signed());
+        prepared.finalize(signature)
+    }
+}
+
+/// A structurally valid DS1 COSE_Sign1, not yet verified.
+#[derive(Debug, Clone)]
+pub struct ParsedSign1 {
+    /// The `alg` value of the protected header, if any (checked against the key later).
+    pub alg: Option<i64>,
+    /// The key id from the protected header.
+    pub kid: Kid,
+    /// The payload (the CWT claims set).
+    pub payload: Vec<u8>,
+    /// The signature bytes.
+    pub signature: Vec<u8>,
+    /// The Sig_structure, built over the protected header bytes exactly as received.
+    pub to_be_signed: Vec<u8>,
+}
+
+/// Parses a tagged COSE_Sign1 as DS1 requires: `kid` (8 bytes) in the protected header, an
+/// empty unprotected header, no critical headers, an attached payload, no trailing bytes.
+///
+/// # Errors
+/// [`Error::Cose`] naming the first requirement the structure breaks.
+pub fn parse_sign1(bytes: &[u8]) -> Result<ParsedSign1> {
+    let sign1 = CoseSign1::from_tagged_slice(bytes).map_err(|e| Error::cose(e.to_string()))?;
+    let header = &sign1.protected.header;
+    if !header.crit.is_empty() {
+        return Err(Error::cose("critical header parameters are not supported"));
+    }
+    if !sign1.unprotected.is_empty() {
+        return Err(Error::cose("the unprotected header must be empty"));
+    }
+    let kid = <[u8; 8]>::try_from(header.key_id.as_slice())
+        .map(Kid)
+        .map_err(|_| Error::cose(format!("protected kid must be 8 bytes, found {}", header.key_id.len())))?;
+    let alg = match &header.alg {
+        None => None,
+        Some(coset::RegisteredLabelWithPrivate::Assigned(a)) => Some(*a as i64),
+        Some(coset::RegisteredLabelWithPrivate::PrivateUse(a)) => Some(*a),
+        Some(coset::RegisteredLabelWithPrivate::Text(_)) => Some(i64::MIN),
+    };
+    // tbs_data uses `protected.original_data`, the bytes as received, not a re-encoding.
+    let to_be_signed = sign1.tbs_data(&[]);
+    let payload = sign1.payload.ok_or_else(|| Error::cose("detached payloads are not supported"))?;
+    Ok(ParsedSign1 { alg, kid, payload, signature: sign1.signature, to_be_signed })
+}
+
+/// Re-serializes a COSE_Sign1 with a new payload, keeping header and signature (for tests
+/// and demos that need a well-formed but forged message).
+///
+/// # Errors
+/// [`Error::Cose`] when `bytes` is not a tagged COSE_Sign1.
+pub fn replace_payload(bytes: &[u8], payload: Vec<u8>) -> Result<Vec<u8>> {
+    let mut sign1 = CoseSign1::from_tagged_slice(bytes).map_err(|e| Error::cose(e.to_string()))?;
+    sign1.payload = Some(payload);
+    sign1.to_tagged_vec().map_err(|e| Error::cose(e.to_string()))
+}

@@ -1,0 +1,91 @@
+use super::*;
+use crate::error::Error;
+
+fn keys() -> Vec<SigningKey> {
+    vec![SigningKey::from_ed25519_seed(&[1; 32]), SigningKey::from_p256_scalar(&[2; 32]).unwrap_or_else(|_| unreachable!())]
+}
+
+#[test]
+fn sign_parse_verify_both_algorithms() -> Result<(), Error> {
+    for key in keys() {
+        let cose = PreparedSign1::sign(&key, b"payload".to_vec())?;
+        assert_eq!(cose[0], 0xd2, "tagged COSE_Sign1");
+        let parsed = parse_sign1(&cose)?;
+        assert_eq!(parsed.kid, key.kid());
+        assert_eq!(parsed.alg, Some(key.algorithm().cose_id()));
+        assert_eq!(parsed.payload, b"payload");
+        key.verifying_key().verify(&parsed.to_be_signed, &parsed.signature)?;
+        let forged = parse_sign1(&replace_payload(&cose, b"payloaD".to_vec())?)?;
+        assert_eq!(key.verifying_key().verify(&forged.to_be_signed, &forged.signature), Err(Error::Signature));
+    }
+    Ok(())
+}
+
+#[test]
+fn two_phase_signing_matches_one_phase_for_ed25519() -> Result<(), Error> {
+    let key = SigningKey::from_ed25519_seed(&[9; 32]);
+    let prepared = PreparedSign1::new(key.algorithm(), key.kid(), b"p".to_vec());
+    let external = key.sign(&prepared.to_be_signed());
+    assert_eq!(prepared.finalize(external)?, PreparedSign1::sign(&key, b"p".to_vec())?);
+    let short = PreparedSign1::new(key.algorithm(), key.kid(), b"p".to_vec()).finalize(vec![0; 63]);
+    assert_eq!(short.map_err(|e| e.kind()), Err("cose"));
+    Ok(())
+}
+
+#[test]
+fn keys_round_trip_through_pem_and_hide_secrets() -> Result<(), Error> {
+    for key in keys() {
+        let pem = key.to_pkcs8_pem()?;
+        assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+        let again = SigningKey::from_pkcs8_pem(&pem)?;
+        assert_eq!(again.kid(), key.kid());
+        let public = key.verifying_key().to_spki_pem()?;
+        let vk = VerifyingKey::from_spki_pem(&public)?;
+        assert_eq!(vk, key.verifying_key());
+        let der = pem_rfc7468::decode_vec(public.as_bytes()).map(|(_, d)| d).unwrap_or_default();
+        assert_eq!(vk.kid(), Kid::of_der(&der), "kid = SHA-256(SPKI DER)[..8]");
+        let debug = format!("{key:?}");
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        assert!(!debug.contains(&body[..16]), "Debug must not print key material: {debug}");
+        assert!(debug.contains("kid"));
+    }
+    assert!(SigningKey::from_pkcs8_pem("not a key").is_err());
+    assert!(VerifyingKey::from_spki_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n").is_err());
+    Ok(())
+}
+
+#[test]
+fn weak_ed25519_keys_are_refused() {
+    // SPKI for the identity point (small order): 302a300506032b6570032100 || 01 00..00
+    let mut der = vec![0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00, 0x01];
+    der.extend_from_slice(&[0; 31]);
+    assert!(matches!(VerifyingKey::from_spki_der(&der), Err(Error::Key { reason }) if reason.contains("weak")));
+}
+
+#[test]
+fn parse_refuses_non_ds1_structures() -> Result<(), Error> {
+    let key = SigningKey::from_ed25519_seed(&[1; 32]);
+    let cose = PreparedSign1::sign(&key, b"p".to_vec())?;
+    assert!(parse_sign1(&cose[1..]).is_err(), "untagged");
+    let mut trailing = cose.clone();
+    trailing.push(0);
+    assert!(parse_sign1(&trailing).is_err(), "trailing bytes");
+    use coset::TaggedCborSerializable as _;
+    let short_kid = coset::CoseSign1Builder::new()
+        .protected(coset::HeaderBuilder::new().algorithm(coset::iana::Algorithm::EdDSA).key_id(vec![1, 2]).build())
+        .payload(b"p".to_vec())
+        .signature(vec![0; 64])
+        .build()
+        .to_tagged_vec()
+        .map_err(|e| Error::cose(e.to_string()))?;
+    assert!(parse_sign1(&short_kid).is_err());
+    Ok(())
+}
+
+#[test]
+fn kid_base64() {
+    let kid = Kid([1, 2, 3, 4, 5, 6, 7, 8]);
+    assert_eq!(kid.to_string(), "AQIDBAUGBwg=");
+    assert_eq!(Kid::from_base64("AQIDBAUGBwg="), Some(kid));
+    assert_eq!(Kid::from_base64("AQID"), None);
+}

@@ -1,0 +1,125 @@
+//! Issuing: document rules for issuers, CWT claims, COSE_Sign1, QR text.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Days, Utc};
+
+use crate::codec;
+use crate::cose::{PreparedSign1, SigningKey};
+use crate::error::{DocumentError, Error, Result};
+use crate::model::{Credential, check_text};
+use crate::wire::{self, CTI_LEN, Claims, EncodedDocument};
+
+/// Default lifetime of an electronic copy: 30 days (freshness is the verifier's `max_age`).
+pub const DEFAULT_VALIDITY: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// An issuing authority's signer.
+#[derive(Debug)]
+pub struct Issuer {
+    key: SigningKey,
+    issuer: String,
+    validity: Duration,
+}
+
+/// A credential checked for issuing, with its document encoded once. Re-issue it with a new
+/// generation time through [`Issuer::issue_prepared`]: the app refreshing its QR pays only for
+/// the claims and the signature.
+#[derive(Debug, Clone)]
+pub struct PreparedCredential {
+    document: EncodedDocument,
+    /// Latest `exp` the document allows (end of the licence's validity), seconds.
+    latest_expiry: Option<i64>,
+}
+
+/// One issued electronic copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    /// The QR text (`DS1:…`).
+    pub text: String,
+    /// The tagged COSE_Sign1 inside it.
+    pub cose: Vec<u8>,
+    /// The signed claims.
+    pub claims: Claims,
+}
+
+impl Issuer {
+    /// An issuer signing as `issuer` (the `iss` claim).
+    ///
+    /// # Errors
+    /// [`Error::Document`] when `issuer` is empty, padded or longer than 150 characters.
+    pub fn new(key: SigningKey, issuer: impl Into<String>) -> Result<Self> {
+        let issuer = issuer.into();
+        check_text("issuer", &issuer, 150)?;
+        Ok(Self { key, issuer, validity: DEFAULT_VALIDITY })
+    }
+
+    /// Sets how long each copy is valid (`exp - iat`); capped by the document's own validity.
+    #[must_use]
+    pub fn with_validity(mut self, validity: Duration) -> Self {
+        self.validity = validity;
+        self
+    }
+
+    /// The signing key.
+    #[must_use]
+    pub fn key(&self) -> &SigningKey {
+        &self.key
+    }
+
+    /// Checks the issuing rules and encodes the document once.
+    ///
+    /// # Errors
+    /// [`Error::Document`] when the document may not be issued at all (a licence whose status
+    /// forbids an e-licence).
+    pub fn prepare(&self, credential: &Credential) -> Result<PreparedCredential> {
+        let latest_expiry = match credential {
+            Credential::DrivingLicence(l) => {
+                if let Some(code) = l.issue_blocker() {
+                    return Err(DocumentError::StatusForbidsIssue { status: code.letter(), meaning: code.meaning() }.into());
+                }
+                l.front().valid_until.and_then(|d| d.checked_add_days(Days::new(1))).map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp())
+            }
+        };
+        Ok(PreparedCredential { document: EncodedDocument::new(credential), latest_expiry })
+    }
+
+    /// Issues a copy generated at `at`, with a random credential id.
+    ///
+    /// # Errors
+    /// As [`Issuer::prepare`] and [`Issuer::issue_prepared`].
+    pub fn issue(&self, credential: &Credential, at: DateTime<Utc>) -> Result<Issued> {
+        self.issue_prepared(&self.prepare(credential)?, at)
+    }
+
+    /// Issues a prepared credential generated at `at`, with a random credential id.
+    ///
+    /// # Errors
+    /// [`Error::Key`] when the random source fails; [`Error::Document`] when the document's
+    /// validity has ended at `at`.
+    pub fn issue_prepared(&self, prepared: &PreparedCredential, at: DateTime<Utc>) -> Result<Issued> {
+        let mut cti = [0u8; CTI_LEN];
+        getrandom::fill(&mut cti).map_err(|e| Error::key(format!("random source: {e}")))?;
+        self.issue_with_cti(prepared, at, cti)
+    }
+
+    /// Issues with a caller-chosen credential id (reproducible test vectors).
+    ///
+    /// # Errors
+    /// [`Error::Document`] when the document's validity has ended at `at`.
+    pub fn issue_with_cti(&self, prepared: &PreparedCredential, at: DateTime<Utc>, cti: [u8; CTI_LEN]) -> Result<Issued> {
+        let issued_at = at.timestamp();
+        let lifetime = i64::try_from(self.validity.as_secs()).unwrap_or(i64::MAX);
+        let mut expires_at = issued_at.saturating_add(lifetime);
+        if let Some(latest) = prepared.latest_expiry {
+            if latest <= issued_at {
+                return Err(DocumentError::field("valid_until", "the document's validity has ended").into());
+            }
+            expires_at = expires_at.min(latest);
+        }
+        let claims = Claims { issuer: self.issuer.clone(), issued_at, expires_at, not_before: None, cti };
+        let payload = wire::encode_payload(&claims, &prepared.document);
+        let cose = PreparedSign1::sign(&self.key, payload)?;
+        let text = codec::encode_text(&cose);
+        Ok(Issued { text, cose, claims })
+    }
+}

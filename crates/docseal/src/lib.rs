@@ -1,0 +1,65 @@
+//! # docseal
+//!
+//! Issue and verify tamper-proof electronic identity documents (a passport copy, a driving
+//! licence, a temporary pass) as signed QR codes, **offline**: COSE_Sign1 (RFC 9052) over CWT
+//! claims (RFC 8392), Ed25519 or ES256, zlib, base45 (RFC 9285), prefix `DS1:`.
+//!
+//! ```
+//! use docseal::{Issuer, SigningKey, Algorithm, TrustList, TrustedKey, Verifier, Policy};
+//! use docseal::model::Credential;
+//! use std::time::Duration;
+//!
+//! // Issuer side: a key, an issuer name, a licence.
+//! let key = SigningKey::generate(Algorithm::EdDsa)?;
+//! let public = key.verifying_key();
+//! let issuer = Issuer::new(key, "Beijing Traffic Management Bureau")?;
+//! let licence = Credential::from(docseal::samples::licence());
+//! let at = "2026-11-21T09:00:00Z".parse()?;
+//! let issued = issuer.issue(&licence, at)?;
+//! assert!(issued.text.starts_with("DS1:"));
+//!
+//! // Relying party: an offline trust list, the time passed in, a freshness limit.
+//! let mut trust = TrustList::new();
+//! trust.add(TrustedKey::new("Beijing TMB", public));
+//! let verifier = Verifier::new(trust).with_policy(Policy::default().with_max_age(Duration::from_secs(300)));
+//! let verified = verifier.verify(&issued.text, "2026-11-21T09:02:00Z".parse()?)?;
+//! assert_eq!(verified.credential(), &licence);
+//! assert!(verified.usability().is_usable());
+//!
+//! // A forged copy (same header and signature, one field changed) is refused...
+//! let mut forged = licence.to_json();
+//! forged["points"] = 0.into();
+//! let forged: docseal::model::DrivingLicence = serde_json::from_value(forged)?;
+//! let payload = docseal::wire::encode_payload(
+//!     &issued.claims,
+//!     &docseal::wire::EncodedDocument::new(&Credential::from(forged)),
+//! );
+//! let tampered = docseal::codec::encode_text(&docseal::cose::replace_payload(&issued.cose, payload)?);
+//! let err = verifier.verify(&tampered, "2026-11-21T09:02:00Z".parse()?).unwrap_err();
+//! assert_eq!(err.kind(), "signature");
+//!
+//! // ...and so is a stale screenshot.
+//! let err = verifier.verify(&issued.text, "2026-11-21T10:00:00Z".parse()?).unwrap_err();
+//! assert_eq!(err.kind(), "stale");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The wire format is specified byte by byte in `docs/FORMAT.md`.
+#![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod codec;
+pub mod cose;
+mod error;
+pub mod issue;
+pub mod model;
+pub mod samples;
+pub mod trust;
+pub mod verify;
+pub mod wire;
+
+pub use cose::{Algorithm, Kid, SigningKey, VerifyingKey};
+pub use error::{DocumentError, Error, Result};
+pub use issue::{Issued, Issuer, PreparedCredential};
+pub use trust::{Scope, TrustList, TrustedKey};
+pub use verify::{Limits, Policy, Profile, Requirement, Verified, Verifier};

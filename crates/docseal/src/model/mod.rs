@@ -1,0 +1,156 @@
+//! The documents docseal issues and verifies, with validating constructors.
+//!
+//! Every document type is built through a constructor that enforces its rules, so a value
+//! of these types is always a valid document. Dates are calendar dates ([`NaiveDate`]);
+//! instants are UTC.
+
+pub mod licence;
+mod text;
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+pub use licence::{
+    BackPage, ChinaClass, ClassSystem, DrivingLicence, DrivingPrivilege, FrontPage, IsoCategory,
+    LicenceStatus, RecordEntry, StatusCode, VehicleClass,
+};
+pub(crate) use text::{check_alpha2, check_digest, check_text};
+
+/// The kinds of document docseal knows, with their wire code (design section 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum DocumentType {
+    /// Electronic passport copy (ICAO 9303 data page).
+    Passport,
+    /// Electronic driving licence (front and back page).
+    DrivingLicence,
+    /// Electronic temporary pass standing in for a travel permit.
+    TemporaryPass,
+}
+
+impl DocumentType {
+    /// The integer under key 0 of the document map.
+    #[must_use]
+    pub const fn wire_code(self) -> u8 {
+        match self {
+            Self::Passport => 1,
+            Self::DrivingLicence => 2,
+            Self::TemporaryPass => 3,
+        }
+    }
+
+    /// The inverse of [`DocumentType::wire_code`].
+    #[must_use]
+    pub const fn from_wire_code(code: u64) -> Option<Self> {
+        match code {
+            1 => Some(Self::Passport),
+            2 => Some(Self::DrivingLicence),
+            3 => Some(Self::TemporaryPass),
+            _ => None,
+        }
+    }
+
+    /// The name used in trust lists and JSON output (`driving-licence`, ...).
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Passport => "passport",
+            Self::DrivingLicence => "driving-licence",
+            Self::TemporaryPass => "temporary-pass",
+        }
+    }
+}
+
+impl fmt::Display for DocumentType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Sex as printed on the document: `M`, `F` or `X` (unspecified).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Sex {
+    /// Male.
+    #[serde(rename = "M")]
+    Male,
+    /// Female.
+    #[serde(rename = "F")]
+    Female,
+    /// Unspecified or other (`X`; written `<` in an MRZ).
+    #[serde(rename = "X")]
+    Unspecified,
+}
+
+/// A verified document of any type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Credential {
+    /// An electronic driving licence.
+    DrivingLicence(DrivingLicence),
+}
+
+impl Credential {
+    /// Which kind of document this is.
+    #[must_use]
+    pub fn document_type(&self) -> DocumentType {
+        match self {
+            Self::DrivingLicence(_) => DocumentType::DrivingLicence,
+        }
+    }
+
+    /// The document as the JSON object of design section 5.
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        // safe: these types serialize to JSON infallibly (string keys, no floats, no maps with
+        // non-string keys); an error here would be a bug in a derive.
+        let result = match self {
+            Self::DrivingLicence(l) => serde_json::to_value(l),
+        };
+        result.unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The licence inside, if this is one.
+    #[must_use]
+    pub fn as_licence(&self) -> Option<&DrivingLicence> {
+        match self {
+            Self::DrivingLicence(l) => Some(l),
+        }
+    }
+
+    /// Whether the document itself allows its use at `date` (the "red QR" rules).
+    ///
+    /// A genuine, unexpired credential can still hold a document that may not be used:
+    /// a suspended licence, or one with 12 points.
+    #[must_use]
+    pub fn usability(&self, date: NaiveDate) -> Usability {
+        match self {
+            Self::DrivingLicence(l) => l.usability(date),
+        }
+    }
+}
+
+impl From<DrivingLicence> for Credential {
+    fn from(l: DrivingLicence) -> Self {
+        Self::DrivingLicence(l)
+    }
+}
+
+/// Whether a genuine document may be used, per its own content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Usability {
+    /// The document may be used (a "green" e-licence).
+    Usable,
+    /// The document is genuine but may not be used (a "red" e-licence); the reason says why.
+    NotUsable(String),
+}
+
+impl Usability {
+    /// `true` for [`Usability::Usable`].
+    #[must_use]
+    pub fn is_usable(&self) -> bool {
+        matches!(self, Self::Usable)
+    }
+}

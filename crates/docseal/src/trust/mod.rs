@@ -1,0 +1,214 @@
+//! The offline trust list: which keys may sign what, from when to when (design section 3).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use crate::cose::{Kid, VerifyingKey};
+use crate::error::{Error, Result};
+use crate::model::DocumentType;
+
+/// What a key may sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Scope {
+    /// A DS1 document of this type.
+    Document(DocumentType),
+    /// An EU Digital COVID Certificate (`HC1:`).
+    Dcc,
+}
+
+impl Scope {
+    /// Reads a trust-list name: `passport`, `driving-licence`, `temporary-pass`, `dcc`.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "passport" => Some(Self::Document(DocumentType::Passport)),
+            "driving-licence" => Some(Self::Document(DocumentType::DrivingLicence)),
+            "temporary-pass" => Some(Self::Document(DocumentType::TemporaryPass)),
+            "dcc" => Some(Self::Dcc),
+            _ => None,
+        }
+    }
+
+    /// The trust-list name.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Document(d) => d.name(),
+            Self::Dcc => "dcc",
+        }
+    }
+}
+
+/// One trusted key with its limits.
+#[derive(Debug, Clone)]
+pub struct TrustedKey {
+    /// A label for people.
+    pub name: String,
+    /// When set, the credential's `iss` must equal it.
+    pub iss: Option<String>,
+    /// The key (with its kid).
+    pub key: VerifyingKey,
+    /// What the key may sign; `None` means everything.
+    pub scopes: Option<Vec<Scope>>,
+    /// Start of the key's use, checked against `iat`.
+    pub not_before: Option<DateTime<Utc>>,
+    /// End of the key's use, checked against `iat`.
+    pub not_after: Option<DateTime<Utc>>,
+}
+
+impl TrustedKey {
+    /// A key trusted for everything, at any time.
+    #[must_use]
+    pub fn new(name: impl Into<String>, key: VerifyingKey) -> Self {
+        Self { name: name.into(), iss: None, key, scopes: None, not_before: None, not_after: None }
+    }
+
+    /// Limits the key to these scopes.
+    #[must_use]
+    pub fn with_scopes(mut self, scopes: Vec<Scope>) -> Self {
+        self.scopes = Some(scopes);
+        self
+    }
+
+    /// Why this key may not sign a `scope` credential from `iss` generated at `issued_at`.
+    pub(crate) fn refusal(&self, scope: Scope, iss: &str, issued_at: i64) -> Option<String> {
+        if let Some(scopes) = &self.scopes {
+            if !scopes.contains(&scope) {
+                let allowed: Vec<_> = scopes.iter().map(|s| s.name()).collect();
+                return Some(format!("limited to {}, credential is {}", allowed.join(", "), scope.name()));
+            }
+        }
+        if let Some(expected) = &self.iss {
+            if expected != iss {
+                return Some(format!("bound to issuer {expected:?}, credential says {iss:?}"));
+            }
+        }
+        if let Some(nb) = self.not_before.filter(|nb| issued_at < nb.timestamp()) {
+            return Some(format!("key valid from {nb}, credential generated before"));
+        }
+        if let Some(na) = self.not_after.filter(|na| issued_at > na.timestamp()) {
+            return Some(format!("key valid until {na}, credential generated after"));
+        }
+        None
+    }
+}
+
+/// Keys by kid. Several keys may share a kid (collisions are allowed by design); all are tried.
+#[derive(Debug, Clone, Default)]
+pub struct TrustList {
+    keys: Vec<TrustedKey>,
+    by_kid: HashMap<Kid, Vec<usize>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrustListJson {
+    version: u32,
+    issuers: Vec<IssuerJson>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IssuerJson {
+    name: String,
+    #[serde(default)]
+    public_key: Option<String>,
+    #[serde(default)]
+    certificate: Option<String>,
+    #[serde(default)]
+    kid: Option<String>,
+    #[serde(default)]
+    iss: Option<String>,
+    #[serde(default)]
+    documents: Option<Vec<String>>,
+    #[serde(default)]
+    not_before: Option<DateTime<Utc>>,
+    #[serde(default)]
+    not_after: Option<DateTime<Utc>>,
+}
+
+impl TrustList {
+    /// An empty list.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads the JSON trust list of design section 3.
+    ///
+    /// # Errors
+    /// [`Error::TrustList`] naming the entry: malformed JSON, an unknown version or field,
+    /// not exactly one of `public_key` / `certificate`, a bad key or kid, an unknown document
+    /// name, or `not_before` after `not_after`.
+    pub fn from_json(json: &str) -> Result<Self> {
+        let parsed: TrustListJson = serde_json::from_str(json).map_err(|e| Error::trust_list(e.to_string()))?;
+        if parsed.version != 1 {
+            return Err(Error::trust_list(format!("unsupported version {}", parsed.version)));
+        }
+        let mut list = Self::new();
+        for (i, entry) in parsed.issuers.into_iter().enumerate() {
+            let at = |reason: String| Error::trust_list(format!("issuer #{i} ({:?}): {reason}", entry.name));
+            let key = match (&entry.public_key, &entry.certificate) {
+                (Some(pem), None) => VerifyingKey::from_spki_pem(pem).map_err(|e| at(e.to_string()))?,
+                (None, Some(_)) => return Err(at("certificate entries are not supported by this build".into())),
+                _ => return Err(at("give exactly one of public_key or certificate".into())),
+            };
+            let key = match &entry.kid {
+                Some(k) => key.with_kid(Kid::from_base64(k).ok_or_else(|| at("kid must be base64 of 8 bytes".into()))?),
+                None => key,
+            };
+            let scopes = match &entry.documents {
+                None => None,
+                Some(names) => Some(
+                    names
+                        .iter()
+                        .map(|n| Scope::from_name(n).ok_or_else(|| at(format!("unknown document {n:?}"))))
+                        .collect::<Result<Vec<_>>>()?,
+                ),
+            };
+            if let (Some(nb), Some(na)) = (entry.not_before, entry.not_after) {
+                if nb > na {
+                    return Err(at("not_before is after not_after".into()));
+                }
+            }
+            list.add(TrustedKey {
+                name: entry.name.clone(),
+                iss: entry.iss.clone(),
+                key,
+                scopes,
+                not_before: entry.not_before,
+                not_after: entry.not_after,
+            });
+        }
+        Ok(list)
+    }
+
+    /// Adds a key.
+    pub fn add(&mut self, key: TrustedKey) {
+        self.by_kid.entry(key.key.kid()).or_default().push(self.keys.len());
+        self.keys.push(key);
+    }
+
+    /// The keys with this kid, in list order.
+    pub fn lookup(&self, kid: Kid) -> impl Iterator<Item = &TrustedKey> {
+        self.by_kid.get(&kid).into_iter().flatten().map(|&i| &self.keys[i])
+    }
+
+    /// How many keys share this kid.
+    #[must_use]
+    pub fn count(&self, kid: Kid) -> usize {
+        self.by_kid.get(&kid).map_or(0, Vec::len)
+    }
+
+    /// Every key.
+    #[must_use]
+    pub fn keys(&self) -> &[TrustedKey] {
+        &self.keys
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,64 @@
+use super::*;
+use crate::cose::SigningKey;
+
+fn pem(seed: u8) -> String {
+    SigningKey::from_ed25519_seed(&[seed; 32]).verifying_key().to_spki_pem().unwrap_or_default()
+}
+
+fn list(entries: &str) -> Result<TrustList> {
+    TrustList::from_json(&format!(r#"{{"version": 1, "issuers": [{entries}]}}"#))
+}
+
+#[test]
+fn reads_keys_scopes_and_windows() -> Result<()> {
+    let json = format!(
+        r#"{{"name": "A", "public_key": {:?}, "documents": ["driving-licence"],
+            "not_before": "2025-01-01T00:00:00Z", "not_after": "2030-01-01T00:00:00Z"}},
+           {{"name": "B", "public_key": {:?}, "iss": "Beijing"}}"#,
+        pem(1),
+        pem(2)
+    );
+    let list = list(&json)?;
+    let a = SigningKey::from_ed25519_seed(&[1; 32]).kid();
+    let found: Vec<_> = list.lookup(a).collect();
+    assert_eq!(found.len(), 1);
+    let key = found[0];
+    assert_eq!(key.name, "A");
+    let licence = Scope::Document(DocumentType::DrivingLicence);
+    let t2026 = 1_780_000_000;
+    assert_eq!(key.refusal(licence, "x", t2026), None);
+    assert!(key.refusal(Scope::Document(DocumentType::Passport), "x", t2026).is_some());
+    assert!(key.refusal(licence, "x", 1_000_000_000).is_some(), "before not_before");
+    assert!(key.refusal(licence, "x", 2_000_000_000).is_some(), "after not_after");
+    let b = list.lookup(SigningKey::from_ed25519_seed(&[2; 32]).kid()).next().map(|k| k.refusal(licence, "Other", t2026));
+    assert!(matches!(b, Some(Some(r)) if r.contains("bound to issuer")));
+    Ok(())
+}
+
+#[test]
+fn shared_kids_keep_every_key() -> Result<()> {
+    let json = format!(
+        r#"{{"name": "A", "public_key": {:?}, "kid": "AQIDBAUGBwg="}}, {{"name": "B", "public_key": {:?}, "kid": "AQIDBAUGBwg="}}"#,
+        pem(1),
+        pem(2)
+    );
+    let list = list(&json)?;
+    assert_eq!(list.count(Kid([1, 2, 3, 4, 5, 6, 7, 8])), 2);
+    Ok(())
+}
+
+#[test]
+fn malformed_lists_are_refused_with_context() {
+    let bad = [
+        r#"{"version": 2, "issuers": []}"#.to_owned(),
+        "not json".to_owned(),
+        format!(r#"{{"version": 1, "issuers": [{{"name": "X"}}]}}"#),
+        format!(r#"{{"version": 1, "issuers": [{{"name": "X", "public_key": {:?}, "documents": ["car"]}}]}}"#, pem(1)),
+        format!(r#"{{"version": 1, "issuers": [{{"name": "X", "public_key": {:?}, "kid": "AAA="}}]}}"#, pem(1)),
+        format!(r#"{{"version": 1, "issuers": [{{"name": "X", "public_key": {:?}, "colour": 1}}]}}"#, pem(1)),
+        r#"{"version": 1, "issuers": [{"name": "X", "public_key": "-----BEGIN PUBLIC KEY-----\nAA==\n-----END PUBLIC KEY-----\n"}]}"#.to_owned(),
+    ];
+    for json in bad {
+        assert_eq!(TrustList::from_json(&json).map(|_| ()).map_err(|e| e.kind()), Err("trust-list"), "{json}");
+    }
+}

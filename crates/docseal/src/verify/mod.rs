@@ -1,0 +1,167 @@
+//! Offline verification: one straight pass from QR text to a [`Verified`] credential.
+//!
+//! text → prefix → base45 → inflate → COSE_Sign1 → `alg`/`kid` → trust lookup → signature
+//! over the received bytes → CWT claims → document and its rules → time window and freshness
+//! → the relying party's requirements.
+
+mod policy;
+mod verified;
+
+use chrono::{DateTime, Utc};
+
+pub use policy::{Limits, Policy, Requirement};
+pub use verified::{Profile, Verified};
+pub(crate) use verified::timestamp;
+
+use crate::codec::{self, DecodeLimits};
+use crate::cose::{Algorithm, parse_sign1};
+use crate::error::{Error, Result};
+use crate::model::Credential;
+use crate::trust::{Scope, TrustList, TrustedKey};
+use crate::wire::{self, Claims};
+
+/// Verifies credentials against a trust list under a policy. The caller passes the time:
+/// the library has no clock.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    trust: TrustList,
+    policy: Policy,
+}
+
+impl Verifier {
+    /// A verifier with the default [`Policy`].
+    #[must_use]
+    pub fn new(trust: TrustList) -> Self {
+        Self { trust, policy: Policy::default() }
+    }
+
+    /// Replaces the policy.
+    #[must_use]
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The policy in force.
+    #[must_use]
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The trust list.
+    #[must_use]
+    pub fn trust_list(&self) -> &TrustList {
+        &self.trust
+    }
+
+    /// Verifies QR text (`DS1:…`) at time `now`.
+    ///
+    /// # Errors
+    /// The first check that fails, as an [`Error`] whose [`Error::kind`] names the stage.
+    pub fn verify(&self, text: &str, now: DateTime<Utc>) -> Result<Verified<Credential>> {
+        let limits = DecodeLimits {
+            max_text: self.policy.limits.max_text_len,
+            max_inflated: self.policy.limits.max_inflated_len,
+        };
+        let cose = codec::decode_text(text, limits)?;
+        self.verify_cose(&cose, now)
+    }
+
+    /// Verifies a tagged COSE_Sign1 (the bytes inside the QR text) at time `now`.
+    ///
+    /// # Errors
+    /// As [`Verifier::verify`], from the COSE stage on.
+    pub fn verify_cose(&self, cose: &[u8], now: DateTime<Utc>) -> Result<Verified<Credential>> {
+        let parsed = parse_sign1(cose)?;
+        let signers = self.signers(parsed.kid, parsed.alg, |key| {
+            key.key.verify(&parsed.to_be_signed, &parsed.signature).is_ok()
+        })?;
+        let (claims, credential) = wire::decode_payload(&parsed.payload)?;
+        let scope = Scope::Document(credential.document_type());
+        let trusted = pick_in_scope(&signers, scope, &claims)?;
+        self.check_time(&claims, now)?;
+        for requirement in &self.policy.requirements {
+            requirement.check(&credential, now)?;
+        }
+        let usability = credential.usability(now.date_naive());
+        Ok(Verified {
+            credential,
+            claims,
+            kid: parsed.kid,
+            algorithm: trusted.key.algorithm(),
+            trusted_name: trusted.name.clone(),
+            profile: Profile::Ds1,
+            usability,
+        })
+    }
+
+    /// The trusted keys under `kid` whose algorithm matches the header and for which
+    /// `verifies` holds. Refuses a missing or mismatched `alg` before any signature check.
+    fn signers(
+        &self,
+        kid: crate::cose::Kid,
+        alg: Option<i64>,
+        verifies: impl Fn(&TrustedKey) -> bool,
+    ) -> Result<Vec<&TrustedKey>> {
+        let count = self.trust.count(kid);
+        if count == 0 {
+            return Err(Error::UnknownKid { kid });
+        }
+        let max = self.policy.limits.max_keys_per_kid;
+        if count > max {
+            return Err(Error::Limit { limit: "max_keys_per_kid", max: max as u64, actual: count as u64 });
+        }
+        let header_alg = alg.and_then(Algorithm::from_cose_id);
+        let matching: Vec<&TrustedKey> =
+            self.trust.lookup(kid).filter(|k| Some(k.key.algorithm()) == header_alg).collect();
+        if matching.is_empty() {
+            let key = self.trust.lookup(kid).next().map(|k| k.key.algorithm()).unwrap_or(Algorithm::EdDsa);
+            let header = match (alg, header_alg) {
+                (None, _) => "none".to_owned(),
+                (Some(_), Some(a)) => a.to_string(),
+                (Some(id), None) => format!("unsupported alg {id}"),
+            };
+            return Err(Error::Algorithm { header, key, kid });
+        }
+        let signers: Vec<_> = matching.into_iter().filter(|k| verifies(k)).collect();
+        if signers.is_empty() { Err(Error::Signature) } else { Ok(signers) }
+    }
+
+    fn check_time(&self, claims: &Claims, now: DateTime<Utc>) -> Result<()> {
+        let now_s = now.timestamp();
+        let skew = i64::try_from(self.policy.clock_skew.as_secs()).unwrap_or(i64::MAX);
+        // `nbf` when given, else `iat`: a copy generated in the future is not valid yet.
+        let start = claims.not_before.map_or(claims.issued_at, |nbf| nbf.max(claims.issued_at));
+        if now_s.saturating_add(skew) < start {
+            return Err(Error::NotYetValid { now, not_before: timestamp(start.saturating_sub(skew)) });
+        }
+        if now_s.saturating_sub(skew) >= claims.expires_at {
+            return Err(Error::Expired { now, expired_at: timestamp(claims.expires_at) });
+        }
+        if let Some(max_age) = self.policy.max_age {
+            let max_age_secs = max_age.as_secs();
+            let age = now_s.saturating_sub(claims.issued_at);
+            if age > i64::try_from(max_age_secs).unwrap_or(i64::MAX) {
+                return Err(Error::Stale { issued_at: timestamp(claims.issued_at), now, max_age_secs });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The first signer allowed to sign this credential, or the reason the first one is not.
+fn pick_in_scope<'a>(signers: &[&'a TrustedKey], scope: Scope, claims: &Claims) -> Result<&'a TrustedKey> {
+    let mut refusal = None;
+    for key in signers {
+        match key.refusal(scope, &claims.issuer, claims.issued_at) {
+            None => return Ok(key),
+            Some(reason) => {
+                refusal.get_or_insert(Error::KeyScope { kid: key.key.kid(), reason });
+            }
+        }
+    }
+    Err(refusal.unwrap_or(Error::Signature))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,170 @@
+//! What a relying party demands beyond a genuine signature.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+use crate::error::{Error, Result};
+use crate::model::{Credential, DocumentType};
+
+/// Caps on hostile input. Each breach is an [`Error::Limit`] naming the field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Longest accepted QR text, in bytes (a version-40 QR holds 4,296 alphanumeric chars).
+    pub max_text_len: usize,
+    /// Largest inflated COSE, in bytes; inflation stops at the cap.
+    pub max_inflated_len: usize,
+    /// Most trusted keys tried for one kid.
+    pub max_keys_per_kid: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_text_len: 8 * 1024, max_inflated_len: 16 * 1024, max_keys_per_kid: 8 }
+    }
+}
+
+/// A relying party's question, checked after the signature and the document's own rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Requirement {
+    /// The credential holds this type of document.
+    DocumentType(DocumentType),
+    /// The licence permits this class (code in the licence's class system), on the
+    /// verification date, with implications applied.
+    VehicleClass(String),
+    /// The holder is at least this old on the verification date.
+    MinAge(u32),
+}
+
+impl std::fmt::Display for Requirement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::DocumentType(t) => write!(f, "document type {t}"),
+            Self::VehicleClass(c) => write!(f, "class {c}"),
+            Self::MinAge(n) => write!(f, "age at least {n}"),
+        }
+    }
+}
+
+fn birth_date(credential: &Credential) -> NaiveDate {
+    match credential {
+        Credential::DrivingLicence(l) => l.front().birth_date,
+    }
+}
+
+/// Whole years from `birth` to `on`.
+pub(crate) fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
+    let mut age = on.year() - birth.year();
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age
+}
+
+impl Requirement {
+    /// Checks the requirement against a credential at `now`.
+    ///
+    /// # Errors
+    /// [`Error::Policy`] naming the requirement and why it fails.
+    pub fn check(&self, credential: &Credential, now: DateTime<Utc>) -> Result<()> {
+        let today = now.date_naive();
+        let fail = |reason: String| Err(Error::Policy { requirement: self.to_string(), reason });
+        match self {
+            Self::DocumentType(t) if credential.document_type() != *t => {
+                fail(format!("credential is a {}", credential.document_type()))
+            }
+            Self::DocumentType(_) => Ok(()),
+            Self::VehicleClass(code) => {
+                let Some(licence) = credential.as_licence() else {
+                    return fail(format!("a {} carries no vehicle classes", credential.document_type()));
+                };
+                match licence.class(code) {
+                    None => fail(format!("{code:?} is not a class of the licence's class system")),
+                    Some(class) if licence.permits_on(class, today) => Ok(()),
+                    Some(_) => fail(format!("the licence does not permit class {code} on {today}")),
+                }
+            }
+            Self::MinAge(min) => {
+                let age = age_on(birth_date(credential), today);
+                if age >= i32::try_from(*min).unwrap_or(i32::MAX) { Ok(()) } else { fail(format!("holder is {age}")) }
+            }
+        }
+    }
+}
+
+/// The verification policy: clock skew, freshness, requirements and limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    pub(crate) clock_skew: Duration,
+    pub(crate) max_age: Option<Duration>,
+    pub(crate) requirements: Vec<Requirement>,
+    pub(crate) limits: Limits,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self { clock_skew: Duration::from_secs(300), max_age: None, requirements: Vec::new(), limits: Limits::default() }
+    }
+}
+
+impl Policy {
+    /// Tolerance for clocks that disagree (default 5 minutes), applied to `nbf`, `iat` and `exp`.
+    #[must_use]
+    pub fn with_clock_skew(mut self, skew: Duration) -> Self {
+        self.clock_skew = skew;
+        self
+    }
+
+    /// Refuse copies generated longer than `max_age` ago (a live e-licence: minutes).
+    #[must_use]
+    pub fn with_max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = Some(max_age);
+        self
+    }
+
+    /// Adds a requirement.
+    #[must_use]
+    pub fn require(mut self, requirement: Requirement) -> Self {
+        self.requirements.push(requirement);
+        self
+    }
+
+    /// Replaces the input limits.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The input limits in force.
+    #[must_use]
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_count_whole_years() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        assert_eq!(age_on(d(1990, 3, 7), d(2011, 3, 6)), 20);
+        assert_eq!(age_on(d(1990, 3, 7), d(2011, 3, 7)), 21);
+    }
+
+    #[test]
+    fn requirements_name_themselves() {
+        let licence = Credential::from(crate::samples::licence());
+        let now = DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z").map(|t| t.to_utc()).unwrap_or_default();
+        assert!(Requirement::VehicleClass("C2".into()).check(&licence, now).is_ok());
+        let err = Requirement::VehicleClass("A1".into()).check(&licence, now);
+        assert!(matches!(err, Err(Error::Policy { requirement, .. }) if requirement == "class A1"));
+        assert!(Requirement::MinAge(36).check(&licence, now).is_ok());
+        assert!(Requirement::MinAge(37).check(&licence, now).is_err());
+        assert!(Requirement::DocumentType(DocumentType::Passport).check(&licence, now).is_err());
+    }
+}

@@ -1,0 +1,171 @@
+use std::time::Duration;
+
+use super::*;
+use crate::cose::{Kid, PreparedSign1, SigningKey, replace_payload};
+use crate::issue::Issuer;
+use crate::model::{DocumentType, DrivingLicence, LicenceStatus};
+use crate::trust::TrustedKey;
+use crate::{Algorithm, samples};
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).map(|t| t.to_utc()).unwrap_or_default()
+}
+
+const ISSUED: &str = "2026-11-21T09:00:00Z";
+
+fn setup(alg: Algorithm) -> (Issuer, Verifier) {
+    let key = match alg {
+        Algorithm::EdDsa => SigningKey::from_ed25519_seed(&[3; 32]),
+        _ => SigningKey::from_p256_scalar(&[4; 32]).unwrap(),
+    };
+    let mut trust = TrustList::new();
+    trust.add(TrustedKey::new("test", key.verifying_key()));
+    (Issuer::new(key, "Test Authority").unwrap(), Verifier::new(trust))
+}
+
+fn licence() -> Credential {
+    Credential::from(samples::licence())
+}
+
+#[test]
+fn valid_credentials_verify_with_both_algorithms() {
+    for alg in [Algorithm::EdDsa, Algorithm::Es256] {
+        let (issuer, verifier) = setup(alg);
+        let issued = issuer.issue(&licence(), at(ISSUED)).unwrap();
+        let verified = verifier.verify(&issued.text, at("2026-11-22T09:00:00Z")).unwrap();
+        assert_eq!(verified.credential(), &licence());
+        assert_eq!(verified.algorithm(), alg);
+        assert_eq!(verified.claims().issuer, "Test Authority");
+        assert_eq!(verified.issued_at(), at(ISSUED));
+        assert_eq!(verified.kid(), issuer.key().kid());
+        assert_eq!(verified.profile(), Profile::Ds1);
+    }
+}
+
+#[test]
+fn time_window_and_freshness() {
+    let (issuer, verifier) = setup(Algorithm::EdDsa);
+    let issued = issuer.issue(&licence(), at(ISSUED)).unwrap();
+    let kind = |v: &Verifier, t: &str| v.verify(&issued.text, at(t)).map(|_| ()).map_err(|e| e.kind());
+    assert_eq!(kind(&verifier, "2026-11-21T08:56:00Z"), Ok(()), "within the 5 minute skew");
+    assert_eq!(kind(&verifier, "2026-11-21T08:54:00Z"), Err("not-yet-valid"));
+    assert_eq!(kind(&verifier, "2026-12-21T09:04:00Z"), Ok(()), "30 days + skew");
+    assert_eq!(kind(&verifier, "2026-12-21T09:06:00Z"), Err("expired"));
+    let strict = verifier.clone().with_policy(Policy::default().with_max_age(Duration::from_secs(300)));
+    assert_eq!(kind(&strict, "2026-11-21T09:04:59Z"), Ok(()));
+    assert_eq!(kind(&strict, "2026-11-21T10:00:00Z"), Err("stale"));
+}
+
+#[test]
+fn unknown_kid_scope_and_algorithm() {
+    let (issuer, _) = setup(Algorithm::EdDsa);
+    let issued = issuer.issue(&licence(), at(ISSUED)).unwrap();
+    let now = at("2026-11-21T09:01:00Z");
+    let other = SigningKey::from_ed25519_seed(&[5; 32]);
+    let mut trust = TrustList::new();
+    trust.add(TrustedKey::new("other", other.verifying_key()));
+    assert_eq!(Verifier::new(trust).verify(&issued.text, now).unwrap_err().kind(), "unknown-kid");
+
+    let mut scoped = TrustList::new();
+    let limited = TrustedKey::new("passports only", issuer.key().verifying_key())
+        .with_scopes(vec![Scope::Document(DocumentType::Passport)]);
+    scoped.add(limited);
+    let err = Verifier::new(scoped).verify(&issued.text, now).unwrap_err();
+    assert!(matches!(err, Error::KeyScope { .. }), "{err}");
+
+    // A header saying ES256 with the kid of an Ed25519 key: refused before any crypto.
+    let es = SigningKey::from_p256_scalar(&[4; 32]).unwrap();
+    let payload = crate::cose::parse_sign1(&issued.cose).unwrap().payload;
+    let lying = PreparedSign1::new(Algorithm::Es256, issuer.key().kid(), payload);
+    let sig = es.sign(&lying.to_be_signed());
+    let text = crate::codec::encode_text(&lying.finalize(sig).unwrap());
+    let (_, verifier) = setup(Algorithm::EdDsa);
+    assert!(matches!(verifier.verify(&text, now), Err(Error::Algorithm { key: Algorithm::EdDsa, .. })));
+}
+
+#[test]
+fn forged_payload_is_a_signature_error() {
+    let (issuer, verifier) = setup(Algorithm::Es256);
+    let issued = issuer.issue(&licence(), at(ISSUED)).unwrap();
+    let mut json = licence().to_json();
+    json["points"] = 0.into();
+    let forged: DrivingLicence = serde_json::from_value(json).unwrap();
+    let payload = crate::wire::encode_payload(&issued.claims, &crate::wire::EncodedDocument::new(&forged.into()));
+    let text = crate::codec::encode_text(&replace_payload(&issued.cose, payload).unwrap());
+    assert_eq!(verifier.verify(&text, at(ISSUED)).unwrap_err(), Error::Signature);
+}
+
+#[test]
+fn every_single_character_change_is_refused() {
+    let (issuer, verifier) = setup(Algorithm::EdDsa);
+    let issued = issuer.issue(&licence(), at(ISSUED)).unwrap();
+    let alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+    let text: Vec<char> = issued.text.chars().collect();
+    for i in (4..text.len()).step_by(7) {
+        let replacement = alphabet.chars().find(|&c| c != text[i]).unwrap();
+        let mut changed = text.clone();
+        changed[i] = replacement;
+        let changed: String = changed.into_iter().collect();
+        assert!(verifier.verify(&changed, at(ISSUED)).is_err(), "change at {i} accepted");
+    }
+}
+
+#[test]
+fn status_rules_at_issue_and_verify() {
+    let (issuer, verifier) = setup(Algorithm::EdDsa);
+    let mut back = samples::licence_back();
+    back.status = LicenceStatus::parse("D").unwrap();
+    let suspended = DrivingLicence::new(samples::licence_front(), back.clone()).unwrap();
+    let err = issuer.issue(&suspended.into(), at(ISSUED)).unwrap_err();
+    assert!(matches!(err, Error::Document(crate::DocumentError::StatusForbidsIssue { status: 'D', .. })));
+
+    back.status = LicenceStatus::normal();
+    back.points = 12;
+    let full = DrivingLicence::new(samples::licence_front(), back).unwrap();
+    let issued = issuer.issue(&full.into(), at(ISSUED)).unwrap();
+    let verified = verifier.verify(&issued.text, at(ISSUED)).unwrap();
+    assert!(!verified.usability().is_usable());
+}
+
+#[test]
+fn requirements_are_policy_errors() {
+    let (issuer, verifier) = setup(Algorithm::EdDsa);
+    let issued = issuer.issue(&licence(), at(ISSUED)).unwrap();
+    let needs = |r: Requirement| {
+        verifier.clone().with_policy(Policy::default().require(r)).verify(&issued.text, at(ISSUED)).map(|_| ())
+    };
+    assert!(needs(Requirement::VehicleClass("C1".into())).is_ok());
+    assert!(needs(Requirement::VehicleClass("C4".into())).is_ok(), "C1 implies C4");
+    assert_eq!(needs(Requirement::VehicleClass("B2".into())).unwrap_err().kind(), "policy");
+    assert_eq!(needs(Requirement::MinAge(40)).unwrap_err().kind(), "policy");
+}
+
+#[test]
+fn keys_per_kid_are_capped() {
+    let key = SigningKey::from_ed25519_seed(&[3; 32]);
+    let mut trust = TrustList::new();
+    for i in 0..20 {
+        trust.add(TrustedKey::new(format!("k{i}"), key.verifying_key().with_kid(Kid([9; 8]))));
+    }
+    trust.add(TrustedKey::new("real", key.verifying_key()));
+    let issuer = Issuer::new(key, "x").unwrap();
+    let issued = issuer.issue(&licence(), at(ISSUED)).unwrap();
+    assert!(Verifier::new(trust.clone()).verify(&issued.text, at(ISSUED)).is_ok());
+    let lying = PreparedSign1::new(Algorithm::EdDsa, Kid([9; 8]), crate::cose::parse_sign1(&issued.cose).unwrap().payload);
+    let sig = issuer.key().sign(&lying.to_be_signed());
+    let text = crate::codec::encode_text(&lying.finalize(sig).unwrap());
+    assert!(matches!(Verifier::new(trust).verify(&text, at(ISSUED)), Err(Error::Limit { limit: "max_keys_per_kid", .. })));
+}
+
+#[test]
+fn reissue_is_cheap_and_fresh() {
+    let (issuer, verifier) = setup(Algorithm::EdDsa);
+    let prepared = issuer.prepare(&licence()).unwrap();
+    let first = issuer.issue_prepared(&prepared, at(ISSUED)).unwrap();
+    let later = issuer.issue_prepared(&prepared, at("2026-11-21T09:30:00Z")).unwrap();
+    assert_ne!(first.claims.cti, later.claims.cti);
+    let live = verifier.with_policy(Policy::default().with_max_age(Duration::from_secs(120)));
+    let now = at("2026-11-21T09:31:00Z");
+    assert_eq!(live.verify(&first.text, now).unwrap_err().kind(), "stale");
+    assert!(live.verify(&later.text, now).is_ok());
+}

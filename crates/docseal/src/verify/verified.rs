@@ -1,0 +1,96 @@
+//! The proof type a successful verification returns.
+
+use chrono::{DateTime, Utc};
+
+use crate::cose::{Algorithm, Kid};
+use crate::model::Usability;
+use crate::wire::Claims;
+
+/// The wire profile a credential arrived in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Profile {
+    /// docseal's own `DS1:` format.
+    Ds1,
+}
+
+impl Profile {
+    /// `DS1`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ds1 => "DS1",
+        }
+    }
+}
+
+/// A credential whose signature, issuer, validity window, document rules and the relying
+/// party's requirements all held at the verification time. Only the verifier builds one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified<T> {
+    pub(crate) credential: T,
+    pub(crate) claims: Claims,
+    pub(crate) kid: Kid,
+    pub(crate) algorithm: Algorithm,
+    pub(crate) trusted_name: String,
+    pub(crate) profile: Profile,
+    pub(crate) usability: Usability,
+}
+
+impl<T> Verified<T> {
+    /// The verified document.
+    pub fn credential(&self) -> &T {
+        &self.credential
+    }
+
+    /// Takes the document out.
+    pub fn into_credential(self) -> T {
+        self.credential
+    }
+
+    /// The signed claims (issuer, times, credential id).
+    pub fn claims(&self) -> &Claims {
+        &self.claims
+    }
+
+    /// The key id that verified.
+    pub fn kid(&self) -> Kid {
+        self.kid
+    }
+
+    /// The signature algorithm.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The trust-list label of the key that verified.
+    pub fn trusted_name(&self) -> &str {
+        &self.trusted_name
+    }
+
+    /// The wire profile.
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// When this electronic copy was generated (`iat`).
+    pub fn issued_at(&self) -> DateTime<Utc> {
+        timestamp(self.claims.issued_at)
+    }
+
+    /// When it expires (`exp`).
+    pub fn expires_at(&self) -> DateTime<Utc> {
+        timestamp(self.claims.expires_at)
+    }
+
+    /// Whether the document itself may be used (a licence's green or red QR).
+    pub fn usability(&self) -> &Usability {
+        &self.usability
+    }
+}
+
+/// Seconds since the epoch as a UTC time, saturating at chrono's range.
+pub(crate) fn timestamp(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, 0)
+        .unwrap_or(if secs < 0 { DateTime::<Utc>::MIN_UTC } else { DateTime::<Utc>::MAX_UTC })
+}
