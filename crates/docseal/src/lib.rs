@@ -62,4 +62,4 @@ pub use cose::{Algorithm, Kid, SigningKey, VerifyingKey};
 pub use error::{DocumentError, Error, Result};
 pub use issue::{Issued, Issuer, PreparedCredential};
 pub use trust::{Scope, TrustList, TrustedKey};
-pub use verify::{Limits, Policy, Profile, Requirement, Verified, Verifier};
+pub use verify::{Inspected, Limits, Policy, Profile, Requirement, Verified, Verifier, inspect};

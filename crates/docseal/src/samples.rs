@@ -64,6 +64,20 @@ pub fn licence() -> DrivingLicence {
     }
 }
 
+/// The sample licence with its points cycle moved to the cycle that contains `date`, so that
+/// a demo run on any day issues a licence showing the current cycle.
+#[must_use]
+pub fn licence_on(date: NaiveDate) -> DrivingLicence {
+    let front = licence_front();
+    let mut back = licence_back();
+    back.points_cycle_start = crate::model::licence::points_cycle_start(front.first_issue_date, date);
+    match DrivingLicence::new(front, back) {
+        Ok(l) => l,
+        // safe: an anniversary of the first issue date on or after it is always accepted.
+        Err(_) => licence(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

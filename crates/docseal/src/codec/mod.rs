@@ -69,10 +69,7 @@ fn base45_reason(body: &str) -> &'static str {
 fn inflate(compressed: &[u8], max: usize) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(compressed.len().saturating_mul(3).min(max));
     let decoder = flate2::read::ZlibDecoder::new(compressed);
-    decoder
-        .take(max as u64 + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| Error::Decompress { reason: e.to_string() })?;
+    decoder.take(max as u64 + 1).read_to_end(&mut out).map_err(|e| Error::Decompress { reason: e.to_string() })?;
     if out.len() > max {
         return Err(Error::Limit { limit: "max_inflated_len", max: max as u64, actual: out.len() as u64 });
     }

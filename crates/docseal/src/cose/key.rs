@@ -116,7 +116,9 @@ impl SigningKey {
     #[must_use]
     pub fn verifying_key(&self) -> VerifyingKey {
         match &self.inner {
-            SigningInner::Ed25519(k) => VerifyingKey { inner: VerifyingInner::Ed25519(k.verifying_key()), kid: self.kid },
+            SigningInner::Ed25519(k) => {
+                VerifyingKey { inner: VerifyingInner::Ed25519(k.verifying_key()), kid: self.kid }
+            }
             SigningInner::Es256(k) => VerifyingKey { inner: VerifyingInner::Es256(*k.verifying_key()), kid: self.kid },
         }
     }
@@ -239,8 +241,10 @@ impl VerifyingKey {
                 .ok()
                 .map(|s| ed25519_dalek::Signature::from_bytes(&s))
                 .is_some_and(|s| k.verify_strict(message, &s).is_ok()),
-            VerifyingInner::Es256(k) => signature.len() == 64
-                && p256::ecdsa::Signature::from_slice(signature).is_ok_and(|s| k.verify(message, &s).is_ok()),
+            VerifyingInner::Es256(k) => {
+                signature.len() == 64
+                    && p256::ecdsa::Signature::from_slice(signature).is_ok_and(|s| k.verify(message, &s).is_ok())
+            }
         };
         if ok { Ok(()) } else { Err(Error::Signature) }
     }

@@ -2,7 +2,10 @@ use super::*;
 use crate::error::Error;
 
 fn keys() -> Vec<SigningKey> {
-    vec![SigningKey::from_ed25519_seed(&[1; 32]), SigningKey::from_p256_scalar(&[2; 32]).unwrap_or_else(|_| unreachable!())]
+    vec![
+        SigningKey::from_ed25519_seed(&[1; 32]),
+        SigningKey::from_p256_scalar(&[2; 32]).unwrap_or_else(|_| unreachable!()),
+    ]
 }
 
 #[test]

@@ -2,11 +2,12 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Days, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 
 use crate::codec;
 use crate::cose::{PreparedSign1, SigningKey};
 use crate::error::{DocumentError, Error, Result};
+use crate::model::licence::points_cycle_start;
 use crate::model::{Credential, check_text};
 use crate::wire::{self, CTI_LEN, Claims, EncodedDocument};
 
@@ -29,6 +30,9 @@ pub struct PreparedCredential {
     document: EncodedDocument,
     /// Latest `exp` the document allows (end of the licence's validity), seconds.
     latest_expiry: Option<i64>,
+    /// A licence's first issue date and points-cycle start: the copy must show the cycle
+    /// current at its generation time.
+    points_cycle: Option<(NaiveDate, NaiveDate)>,
 }
 
 /// One issued electronic copy.
@@ -72,15 +76,19 @@ impl Issuer {
     /// [`Error::Document`] when the document may not be issued at all (a licence whose status
     /// forbids an e-licence).
     pub fn prepare(&self, credential: &Credential) -> Result<PreparedCredential> {
-        let latest_expiry = match credential {
+        let (latest_expiry, points_cycle) = match credential {
             Credential::DrivingLicence(l) => {
                 if let Some(code) = l.issue_blocker() {
-                    return Err(DocumentError::StatusForbidsIssue { status: code.letter(), meaning: code.meaning() }.into());
+                    return Err(
+                        DocumentError::StatusForbidsIssue { status: code.letter(), meaning: code.meaning() }.into()
+                    );
                 }
-                l.front().valid_until.and_then(|d| d.checked_add_days(Days::new(1))).map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp())
+                let end = l.front().valid_until.and_then(|d| d.checked_add_days(Days::new(1)));
+                let end = end.map(|d| d.and_time(NaiveTime::MIN).and_utc().timestamp());
+                (end, Some((l.front().first_issue_date, l.back().points_cycle_start)))
             }
         };
-        Ok(PreparedCredential { document: EncodedDocument::new(credential), latest_expiry })
+        Ok(PreparedCredential { document: EncodedDocument::new(credential), latest_expiry, points_cycle })
     }
 
     /// Issues a copy generated at `at`, with a random credential id.
@@ -105,8 +113,14 @@ impl Issuer {
     /// Issues with a caller-chosen credential id (reproducible test vectors).
     ///
     /// # Errors
-    /// [`Error::Document`] when the document's validity has ended at `at`.
-    pub fn issue_with_cti(&self, prepared: &PreparedCredential, at: DateTime<Utc>, cti: [u8; CTI_LEN]) -> Result<Issued> {
+    /// [`Error::Document`] when the document's validity has ended at `at`, or a licence's
+    /// points cycle is not the one current at `at`.
+    pub fn issue_with_cti(
+        &self,
+        prepared: &PreparedCredential,
+        at: DateTime<Utc>,
+        cti: [u8; CTI_LEN],
+    ) -> Result<Issued> {
         let issued_at = at.timestamp();
         let lifetime = i64::try_from(self.validity.as_secs()).unwrap_or(i64::MAX);
         let mut expires_at = issued_at.saturating_add(lifetime);
@@ -115,6 +129,16 @@ impl Issuer {
                 return Err(DocumentError::field("valid_until", "the document's validity has ended").into());
             }
             expires_at = expires_at.min(latest);
+        }
+        if let Some((first_issue, cycle_start)) = prepared.points_cycle {
+            let current = points_cycle_start(first_issue, at.date_naive());
+            if current != cycle_start {
+                return Err(DocumentError::field(
+                    "points_cycle_start",
+                    format!("{cycle_start} is not the cycle current at generation time (starts {current})"),
+                )
+                .into());
+            }
         }
         let claims = Claims { issuer: self.issuer.clone(), issued_at, expires_at, not_before: None, cti };
         let payload = wire::encode_payload(&claims, &prepared.document);

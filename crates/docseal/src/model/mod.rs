@@ -13,8 +13,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use licence::{
-    BackPage, ChinaClass, ClassSystem, DrivingLicence, DrivingPrivilege, FrontPage, IsoCategory,
-    LicenceStatus, RecordEntry, StatusCode, VehicleClass,
+    BackPage, ChinaClass, ClassSystem, DrivingLicence, DrivingPrivilege, FrontPage, IsoCategory, LicenceStatus,
+    RecordEntry, StatusCode, VehicleClass,
 };
 pub(crate) use text::{check_alpha2, check_digest, check_text};
 

@@ -75,16 +75,16 @@ impl TrustedKey {
 
     /// Why this key may not sign a `scope` credential from `iss` generated at `issued_at`.
     pub(crate) fn refusal(&self, scope: Scope, iss: &str, issued_at: i64) -> Option<String> {
-        if let Some(scopes) = &self.scopes {
-            if !scopes.contains(&scope) {
-                let allowed: Vec<_> = scopes.iter().map(|s| s.name()).collect();
-                return Some(format!("limited to {}, credential is {}", allowed.join(", "), scope.name()));
-            }
+        if let Some(scopes) = &self.scopes
+            && !scopes.contains(&scope)
+        {
+            let allowed: Vec<_> = scopes.iter().map(|s| s.name()).collect();
+            return Some(format!("limited to {}, credential is {}", allowed.join(", "), scope.name()));
         }
-        if let Some(expected) = &self.iss {
-            if expected != iss {
-                return Some(format!("bound to issuer {expected:?}, credential says {iss:?}"));
-            }
+        if let Some(expected) = &self.iss
+            && expected != iss
+        {
+            return Some(format!("bound to issuer {expected:?}, credential says {iss:?}"));
         }
         if let Some(nb) = self.not_before.filter(|nb| issued_at < nb.timestamp()) {
             return Some(format!("key valid from {nb}, credential generated before"));
@@ -169,10 +169,10 @@ impl TrustList {
                         .collect::<Result<Vec<_>>>()?,
                 ),
             };
-            if let (Some(nb), Some(na)) = (entry.not_before, entry.not_after) {
-                if nb > na {
-                    return Err(at("not_before is after not_after".into()));
-                }
+            if let (Some(nb), Some(na)) = (entry.not_before, entry.not_after)
+                && nb > na
+            {
+                return Err(at("not_before is after not_after".into()));
             }
             list.add(TrustedKey {
                 name: entry.name.clone(),

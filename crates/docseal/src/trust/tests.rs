@@ -30,7 +30,8 @@ fn reads_keys_scopes_and_windows() -> Result<()> {
     assert!(key.refusal(Scope::Document(DocumentType::Passport), "x", t2026).is_some());
     assert!(key.refusal(licence, "x", 1_000_000_000).is_some(), "before not_before");
     assert!(key.refusal(licence, "x", 2_000_000_000).is_some(), "after not_after");
-    let b = list.lookup(SigningKey::from_ed25519_seed(&[2; 32]).kid()).next().map(|k| k.refusal(licence, "Other", t2026));
+    let b =
+        list.lookup(SigningKey::from_ed25519_seed(&[2; 32]).kid()).next().map(|k| k.refusal(licence, "Other", t2026));
     assert!(matches!(b, Some(Some(r)) if r.contains("bound to issuer")));
     Ok(())
 }
@@ -52,7 +53,7 @@ fn malformed_lists_are_refused_with_context() {
     let bad = [
         r#"{"version": 2, "issuers": []}"#.to_owned(),
         "not json".to_owned(),
-        format!(r#"{{"version": 1, "issuers": [{{"name": "X"}}]}}"#),
+        r#"{"version": 1, "issuers": [{"name": "X"}]}"#.to_owned(),
         format!(r#"{{"version": 1, "issuers": [{{"name": "X", "public_key": {:?}, "documents": ["car"]}}]}}"#, pem(1)),
         format!(r#"{{"version": 1, "issuers": [{{"name": "X", "public_key": {:?}, "kid": "AAA="}}]}}"#, pem(1)),
         format!(r#"{{"version": 1, "issuers": [{{"name": "X", "public_key": {:?}, "colour": 1}}]}}"#, pem(1)),

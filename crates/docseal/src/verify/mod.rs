@@ -10,8 +10,8 @@ mod verified;
 use chrono::{DateTime, Utc};
 
 pub use policy::{Limits, Policy, Requirement};
-pub use verified::{Profile, Verified};
 pub(crate) use verified::timestamp;
+pub use verified::{Profile, Verified};
 
 use crate::codec::{self, DecodeLimits};
 use crate::cose::{Algorithm, parse_sign1};
@@ -73,9 +73,8 @@ impl Verifier {
     /// As [`Verifier::verify`], from the COSE stage on.
     pub fn verify_cose(&self, cose: &[u8], now: DateTime<Utc>) -> Result<Verified<Credential>> {
         let parsed = parse_sign1(cose)?;
-        let signers = self.signers(parsed.kid, parsed.alg, |key| {
-            key.key.verify(&parsed.to_be_signed, &parsed.signature).is_ok()
-        })?;
+        let signers = self
+            .signers(parsed.kid, parsed.alg, |key| key.key.verify(&parsed.to_be_signed, &parsed.signature).is_ok())?;
         let (claims, credential) = wire::decode_payload(&parsed.payload)?;
         let scope = Scope::Document(credential.document_type());
         let trusted = pick_in_scope(&signers, scope, &claims)?;
@@ -147,6 +146,35 @@ impl Verifier {
         }
         Ok(())
     }
+}
+
+/// What a payload says about itself, **unverified**: for display and debugging only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inspected {
+    /// The wire profile.
+    pub profile: Profile,
+    /// The protected `alg` value, if any.
+    pub alg: Option<i64>,
+    /// The protected `kid`.
+    pub kid: crate::cose::Kid,
+    /// The claims as written.
+    pub claims: Claims,
+    /// The document as written (its own rules are checked, its signature is not).
+    pub credential: Credential,
+}
+
+/// Decodes a payload without checking its signature or times.
+///
+/// # Errors
+/// As [`Verifier::verify`] for the decoding stages.
+pub fn inspect(text: &str, limits: &Limits) -> Result<Inspected> {
+    let cose = codec::decode_text(
+        text,
+        DecodeLimits { max_text: limits.max_text_len, max_inflated: limits.max_inflated_len },
+    )?;
+    let parsed = parse_sign1(&cose)?;
+    let (claims, credential) = wire::decode_payload(&parsed.payload)?;
+    Ok(Inspected { profile: Profile::Ds1, alg: parsed.alg, kid: parsed.kid, claims, credential })
 }
 
 /// The first signer allowed to sign this credential, or the reason the first one is not.

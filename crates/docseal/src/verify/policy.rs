@@ -105,7 +105,12 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
-        Self { clock_skew: Duration::from_secs(300), max_age: None, requirements: Vec::new(), limits: Limits::default() }
+        Self {
+            clock_skew: Duration::from_secs(300),
+            max_age: None,
+            requirements: Vec::new(),
+            limits: Limits::default(),
+        }
     }
 }
 

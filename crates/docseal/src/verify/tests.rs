@@ -151,10 +151,14 @@ fn keys_per_kid_are_capped() {
     let issuer = Issuer::new(key, "x").unwrap();
     let issued = issuer.issue(&licence(), at(ISSUED)).unwrap();
     assert!(Verifier::new(trust.clone()).verify(&issued.text, at(ISSUED)).is_ok());
-    let lying = PreparedSign1::new(Algorithm::EdDsa, Kid([9; 8]), crate::cose::parse_sign1(&issued.cose).unwrap().payload);
+    let lying =
+        PreparedSign1::new(Algorithm::EdDsa, Kid([9; 8]), crate::cose::parse_sign1(&issued.cose).unwrap().payload);
     let sig = issuer.key().sign(&lying.to_be_signed());
     let text = crate::codec::encode_text(&lying.finalize(sig).unwrap());
-    assert!(matches!(Verifier::new(trust).verify(&text, at(ISSUED)), Err(Error::Limit { limit: "max_keys_per_kid", .. })));
+    assert!(matches!(
+        Verifier::new(trust).verify(&text, at(ISSUED)),
+        Err(Error::Limit { limit: "max_keys_per_kid", .. })
+    ));
 }
 
 #[test]

@@ -25,11 +25,9 @@ pub(crate) fn to_vec(value: &Value) -> Vec<u8> {
 pub(crate) fn from_slice_deterministic(bytes: &[u8], max_depth: usize, what: &str) -> Result<Value> {
     let mut reader = bytes;
     let value: Value = ciborium::de::from_reader_with_recursion_limit(&mut reader, max_depth).map_err(|e| match e {
-        ciborium::de::Error::RecursionLimitExceeded => Error::Limit {
-            limit: "cbor_depth",
-            max: max_depth as u64,
-            actual: max_depth as u64 + 1,
-        },
+        ciborium::de::Error::RecursionLimitExceeded => {
+            Error::Limit { limit: "cbor_depth", max: max_depth as u64, actual: max_depth as u64 + 1 }
+        }
         other => Error::cbor(format!("{what}: {other}")),
     })?;
     if !reader.is_empty() {
@@ -93,9 +91,7 @@ impl MapReader {
     pub(crate) fn optional(&mut self, key: i64) -> Result<Option<Value>> {
         let wanted = key_rank(key.into());
         match self.rev.last() {
-            Some((k, _)) if key_rank(*k) < wanted => {
-                Err(Error::cbor(format!("{}: unknown key {k}", self.what)))
-            }
+            Some((k, _)) if key_rank(*k) < wanted => Err(Error::cbor(format!("{}: unknown key {k}", self.what))),
             Some((k, _)) if *k == i128::from(key) => Ok(self.rev.pop().map(|(_, v)| v)),
             _ => Ok(None),
         }

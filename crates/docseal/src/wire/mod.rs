@@ -85,10 +85,8 @@ impl EncodedDocument {
 /// Writes the claims set with the pre-encoded document spliced in as claim -65537.
 #[must_use]
 pub fn encode_payload(claims: &Claims, document: &EncodedDocument) -> Vec<u8> {
-    let mut entries = vec![
-        (claim::ISS, Value::Text(claims.issuer.clone())),
-        (claim::EXP, Value::Integer(claims.expires_at.into())),
-    ];
+    let mut entries =
+        vec![(claim::ISS, Value::Text(claims.issuer.clone())), (claim::EXP, Value::Integer(claims.expires_at.into()))];
     if let Some(nbf) = claims.not_before {
         entries.push((claim::NBF, Value::Integer(nbf.into())));
     }

@@ -2,7 +2,13 @@ use super::*;
 use crate::samples;
 
 fn claims() -> Claims {
-    Claims { issuer: "Beijing TMB".into(), issued_at: 1_790_000_000, expires_at: 1_790_086_400, not_before: None, cti: [7; 16] }
+    Claims {
+        issuer: "Beijing TMB".into(),
+        issued_at: 1_790_000_000,
+        expires_at: 1_790_086_400,
+        not_before: None,
+        cti: [7; 16],
+    }
 }
 
 #[test]

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-pub use class::{ChinaClass, ClassSystem, IsoCategory, VehicleClass};
 pub(crate) use class::ClassSet;
+pub use class::{ChinaClass, ClassSystem, IsoCategory, VehicleClass};
 pub use status::{LicenceStatus, StatusCode};
 
 use super::{Sex, Usability, check_alpha2, check_digest, check_text};
@@ -193,10 +193,11 @@ impl DrivingLicence {
         for p in &self.front.driving_privileges {
             let started = p.issue_date.is_none_or(|d| d <= date);
             let lapsed = p.expiry_date.is_some_and(|d| d < date);
-            if started && !lapsed {
-                if let Some(c) = VehicleClass::parse(self.front.class_system, &p.vehicle_category_code) {
-                    in_force.insert(c);
-                }
+            if started
+                && !lapsed
+                && let Some(c) = VehicleClass::parse(self.front.class_system, &p.vehicle_category_code)
+            {
+                in_force.insert(c);
             }
         }
         in_force.closure().contains(class)
@@ -226,7 +227,10 @@ impl DrivingLicence {
             return Usability::NotUsable(format!("status {} ({}): e-licence {how}", code.letter(), code.meaning()));
         }
         if self.back.points >= FULL_SCORE {
-            return Usability::NotUsable(format!("{} points: full score reached in the current cycle", self.back.points));
+            return Usability::NotUsable(format!(
+                "{} points: full score reached in the current cycle",
+                self.back.points
+            ));
         }
         if date < self.front.valid_from {
             return Usability::NotUsable(format!("licence valid only from {}", self.front.valid_from));
@@ -239,11 +243,7 @@ impl DrivingLicence {
 }
 
 fn date_order(earlier: &'static str, a: NaiveDate, later: &'static str, b: NaiveDate) -> Result<(), DocumentError> {
-    if a <= b {
-        Ok(())
-    } else {
-        Err(DocumentError::DateOrder { earlier, earlier_date: a, later, later_date: b })
-    }
+    if a <= b { Ok(()) } else { Err(DocumentError::DateOrder { earlier, earlier_date: a, later, later_date: b }) }
 }
 
 fn check_front(f: &FrontPage) -> Result<ClassSet, DocumentError> {
@@ -318,10 +318,11 @@ fn check_prerequisites(held: ClassSet) -> Result<(), DocumentError> {
     }
     let closed = held.closure();
     for &cat in IsoCategory::ALL {
-        if let Some(pre) = cat.prerequisite() {
-            if held.contains(VehicleClass::Iso(cat)) && !closed.contains(VehicleClass::Iso(pre)) {
-                return Err(DocumentError::field(FIELD, format!("category {cat} requires category {pre}")));
-            }
+        if let Some(pre) = cat.prerequisite()
+            && held.contains(VehicleClass::Iso(cat))
+            && !closed.contains(VehicleClass::Iso(pre))
+        {
+            return Err(DocumentError::field(FIELD, format!("category {cat} requires category {pre}")));
         }
     }
     Ok(())
@@ -358,10 +359,7 @@ fn check_back(b: &BackPage, f: &FrontPage) -> Result<(), DocumentError> {
 /// `date` is `first` plus a whole number of years (29 February maps to 28 February).
 fn is_anniversary(first: NaiveDate, date: NaiveDate) -> bool {
     let years = date.year() - first.year();
-    u32::try_from(years)
-        .ok()
-        .and_then(|y| first.checked_add_months(Months::new(y * 12)))
-        .is_some_and(|a| a == date)
+    u32::try_from(years).ok().and_then(|y| first.checked_add_months(Months::new(y * 12))).is_some_and(|a| a == date)
 }
 
 /// The start of the 12-month points cycle that contains `date`.

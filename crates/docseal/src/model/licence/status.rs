@@ -14,7 +14,25 @@ use crate::error::DocumentError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(missing_docs)]
 pub enum StatusCode {
-    A, B, C, D, E, F, G, H, I, J, K, L, M, N, P, R, S, T, U,
+    A,
+    B,
+    C,
+    D,
+    E,
+    F,
+    G,
+    H,
+    I,
+    J,
+    K,
+    L,
+    M,
+    N,
+    P,
+    R,
+    S,
+    T,
+    U,
 }
 
 /// What an e-licence with a status may do.

@@ -1,0 +1,144 @@
+//! The command-line contract of design section 4.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Issue and verify tamper-proof electronic identity documents as signed QR codes, offline.
+#[derive(Debug, Parser)]
+#[command(name = "docseal", version, about)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Print a valid sample document as JSON.
+    Example {
+        /// Which document.
+        document: DocumentKind,
+    },
+    /// Generate a signing key: PKCS#8 PEM (mode 0600) and optionally its SPKI PEM public key.
+    Keygen(KeygenArgs),
+    /// Sign a document and print its `DS1:` payload; optionally write the QR image.
+    Issue(IssueArgs),
+    /// Verify payloads against an offline trust list.
+    Verify(VerifyArgs),
+    /// Decode a payload without verifying it (output marked unverified).
+    Inspect {
+        /// The payload, or `-` (default) for standard input.
+        payload: Option<String>,
+    },
+    /// Issue, render and verify a sample licence, then show a tampered copy refused.
+    Demo {
+        /// Where to write the demo's QR image (default: the system's temp directory).
+        #[arg(long)]
+        qr: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DocumentKind {
+    /// Electronic driving licence.
+    Licence,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AlgArg {
+    /// EdDSA over Ed25519.
+    Ed25519,
+    /// ECDSA P-256 with SHA-256.
+    Es256,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum EccArg {
+    L,
+    M,
+    Q,
+    H,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct KeygenArgs {
+    /// Signature algorithm.
+    #[arg(long, value_enum)]
+    pub(crate) alg: AlgArg,
+    /// Private key file to write (PKCS#8 PEM, mode 0600).
+    #[arg(long)]
+    pub(crate) out: PathBuf,
+    /// Public key file to write (SPKI PEM), for trust lists.
+    #[arg(long = "pub")]
+    pub(crate) public: Option<PathBuf>,
+    /// Replace existing files.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct IssueArgs {
+    /// Which document.
+    pub(crate) document: DocumentKind,
+    /// The document as JSON (design section 5), or `-` for standard input.
+    #[arg(long)]
+    pub(crate) data: PathBuf,
+    /// The issuer's private key (PKCS#8 PEM).
+    #[arg(long)]
+    pub(crate) key: PathBuf,
+    /// The issuer name, written as the `iss` claim.
+    #[arg(long)]
+    pub(crate) issuer: String,
+    /// Lifetime of the copy, e.g. `30d`, `12h` (capped by the document's own validity).
+    #[arg(long, value_parser = parse_duration)]
+    pub(crate) valid_for: Option<Duration>,
+    /// Generation time (RFC 3339); default now.
+    #[arg(long, value_parser = parse_time)]
+    pub(crate) at: Option<DateTime<Utc>>,
+    /// Write the QR code to this file (`.png` or `.svg`).
+    #[arg(long)]
+    pub(crate) qr: Option<PathBuf>,
+    /// QR error-correction level.
+    #[arg(long, value_enum, default_value = "m")]
+    pub(crate) ecc: EccArg,
+    /// Replace an existing QR file.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// The trust list (JSON, design section 3).
+    #[arg(long)]
+    pub(crate) trust: PathBuf,
+    /// Verification time (RFC 3339); default now.
+    #[arg(long, value_parser = parse_time)]
+    pub(crate) at: Option<DateTime<Utc>>,
+    /// Refuse copies generated longer ago than this (e.g. `5m`): screenshots of a live QR.
+    #[arg(long, value_parser = parse_duration)]
+    pub(crate) max_age: Option<Duration>,
+    /// Clock skew tolerance.
+    #[arg(long, value_parser = parse_duration, default_value = "5m")]
+    pub(crate) skew: Duration,
+    /// Require that the licence permits this class (in its own class system), e.g. `C1`.
+    #[arg(long)]
+    pub(crate) require_class: Option<String>,
+    /// Require that the holder is at least this old.
+    #[arg(long)]
+    pub(crate) min_age: Option<u32>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// The payload, or `-` (default) for standard input.
+    pub(crate) payload: Option<String>,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    humantime::parse_duration(s).map_err(|e| format!("{e} (examples: 90s, 5m, 12h, 30d)"))
+}
+
+fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s).map(|t| t.to_utc()).map_err(|e| format!("{e} (example: 2026-11-21T09:00:00Z)"))
+}

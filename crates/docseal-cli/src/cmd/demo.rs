@@ -1,0 +1,90 @@
+//! The README's main job: issue, render, verify, and refuse a tampered copy.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use chrono::Utc;
+use docseal::codec::qr::{ErrorCorrection, Qr};
+use docseal::cose::{parse_sign1, replace_payload};
+use docseal::model::{Credential, DrivingLicence};
+use docseal::wire::{EncodedDocument, encode_payload};
+use docseal::{Algorithm, Issuer, Policy, Requirement, SigningKey, TrustList, TrustedKey, Verifier};
+
+use super::sample;
+use super::verify::print_human;
+use crate::Failure;
+use crate::cli::DocumentKind;
+use crate::files::write_atomic;
+
+fn step(title: &str) {
+    println!("\n== {title}");
+}
+
+pub(crate) fn run(qr_path: Option<&Path>) -> Result<ExitCode, Failure> {
+    let fail = |e: docseal::Error| Failure::Invalid(format!("demo failed ({}): {e}", e.kind()));
+    let now = Utc::now();
+
+    step("1. Issuer: a new Ed25519 key for the Beijing Traffic Management Bureau (demo)");
+    let key = SigningKey::generate(Algorithm::EdDsa).map_err(fail)?;
+    let public = key.verifying_key();
+    println!("kid {}", key.kid());
+    let issuer = Issuer::new(key, "Beijing Traffic Management Bureau (demo)").map_err(fail)?;
+
+    step("2. Issue the sample driving licence (C1, 2 points, status A)");
+    let licence = sample(DocumentKind::Licence);
+    let issued = issuer.issue(&licence, now).map_err(fail)?;
+    println!("{}", issued.text);
+    println!("{} characters of QR text, {} bytes of COSE_Sign1", issued.text.len(), issued.cose.len());
+
+    step("3. Render the QR code");
+    let qr = Qr::new(&issued.text, ErrorCorrection::M).map_err(fail)?;
+    println!("QR version {} at error correction M ({}x{} modules)", qr.version(), qr.width(), qr.width());
+    let path = qr_path.map_or_else(|| std::env::temp_dir().join("docseal-demo.png"), PathBuf::from);
+    write_atomic(&path, &qr.to_png(8).map_err(fail)?, 0o644, true)?;
+    println!("PNG written to {}", path.display());
+    print!("{}", qr.to_terminal());
+
+    step("4. Relying party: verify offline (trust list, max age 5 minutes, may drive C1?)");
+    let mut trust = TrustList::new();
+    trust.add(TrustedKey::new("Beijing TMB (demo)", public));
+    let policy =
+        Policy::default().with_max_age(Duration::from_secs(300)).require(Requirement::VehicleClass("C1".into()));
+    let verifier = Verifier::new(trust).with_policy(policy);
+    let verified = verifier.verify(&issued.text, now + chrono::Duration::seconds(30)).map_err(fail)?;
+    print_human(&verified);
+
+    step("5. A tampered copy: the holder wipes the penalty points and keeps the signature");
+    let mut forged = licence.to_json();
+    forged["points"] = 0.into();
+    let forged: DrivingLicence = serde_json::from_value(forged).map_err(Failure::usage)?;
+    let payload = encode_payload(&issued.claims, &EncodedDocument::new(&Credential::from(forged)));
+    let tampered = docseal::codec::encode_text(&replace_payload(&issued.cose, payload).map_err(fail)?);
+    let signed_payload = parse_sign1(&issued.cose).map_err(fail)?.payload;
+    println!(
+        "{} of {} payload bytes changed",
+        differing(&signed_payload, &tampered_payload(&tampered)?),
+        signed_payload.len()
+    );
+    let refused = match verifier.verify(&tampered, now) {
+        Ok(_) => return Err(Failure::Invalid("the tampered copy was accepted".into())),
+        Err(e) => e,
+    };
+    println!("REFUSED ({}): {refused}", refused.kind());
+
+    step("6. A screenshot shown an hour later");
+    match verifier.verify(&issued.text, now + chrono::Duration::hours(1)) {
+        Ok(_) => return Err(Failure::Invalid("the stale copy was accepted".into())),
+        Err(e) => println!("REFUSED ({}): {e}", e.kind()),
+    }
+    Ok(if refused.kind() == "signature" { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn tampered_payload(text: &str) -> Result<Vec<u8>, Failure> {
+    let inspected = docseal::inspect(text, &docseal::Limits::default()).map_err(Failure::usage)?;
+    Ok(encode_payload(&inspected.claims, &EncodedDocument::new(&inspected.credential)))
+}
+
+fn differing(a: &[u8], b: &[u8]) -> usize {
+    a.iter().zip(b).filter(|(x, y)| x != y).count() + a.len().abs_diff(b.len())
+}

@@ -1,0 +1,69 @@
+use std::path::Path;
+use std::process::ExitCode;
+
+use chrono::Utc;
+use docseal::codec::qr::{ErrorCorrection, Qr};
+use docseal::model::{Credential, DrivingLicence};
+use docseal::{Issuer, SigningKey};
+
+use crate::Failure;
+use crate::cli::{DocumentKind, EccArg, IssueArgs};
+use crate::files::{read_input, write_atomic};
+
+pub(crate) fn ecc(arg: EccArg) -> ErrorCorrection {
+    match arg {
+        EccArg::L => ErrorCorrection::L,
+        EccArg::M => ErrorCorrection::M,
+        EccArg::Q => ErrorCorrection::Q,
+        EccArg::H => ErrorCorrection::H,
+    }
+}
+
+fn parse_document(kind: DocumentKind, json: &str) -> Result<Credential, Failure> {
+    let invalid = |e: serde_json::Error| Failure::Invalid(format!("invalid document JSON: {e}"));
+    match kind {
+        DocumentKind::Licence => serde_json::from_str::<DrivingLicence>(json).map(Credential::from).map_err(invalid),
+    }
+}
+
+/// Writes the QR image whose format follows the extension.
+pub(crate) fn write_qr(path: &Path, qr: &Qr, force: bool) -> Result<(), Failure> {
+    let bytes = match path.extension().and_then(|e| e.to_str()) {
+        Some("png") => qr.to_png(8).map_err(Failure::usage)?,
+        Some("svg") => qr.to_svg(8).into_bytes(),
+        _ => return Err(Failure::usage(format!("{}: the QR file must end in .png or .svg", path.display()))),
+    };
+    write_atomic(path, &bytes, 0o644, force)
+}
+
+pub(crate) fn run(args: &IssueArgs) -> Result<ExitCode, Failure> {
+    if let Some(path) = &args.qr
+        && !matches!(path.extension().and_then(|e| e.to_str()), Some("png" | "svg"))
+    {
+        return Err(Failure::usage(format!("{}: the QR file must end in .png or .svg", path.display())));
+    }
+    let credential = parse_document(args.document, &read_input(&args.data)?)?;
+    let pem = zeroize::Zeroizing::new(read_input(&args.key)?);
+    let key = SigningKey::from_pkcs8_pem(&pem).map_err(|e| Failure::usage(format!("{}: {e}", args.key.display())))?;
+    let mut issuer = Issuer::new(key, args.issuer.clone()).map_err(|e| Failure::usage(format!("--issuer: {e}")))?;
+    if let Some(v) = args.valid_for {
+        issuer = issuer.with_validity(v);
+    }
+    let at = args.at.unwrap_or_else(Utc::now);
+    let issued =
+        issuer.issue(&credential, at).map_err(|e| Failure::Invalid(format!("cannot issue ({}): {e}", e.kind())))?;
+    let qr = Qr::new(&issued.text, ecc(args.ecc)).map_err(|e| Failure::Invalid(e.to_string()))?;
+    if let Some(path) = &args.qr {
+        write_qr(path, &qr, args.force)?;
+    }
+    println!("{}", issued.text);
+    eprintln!(
+        "docseal: {} characters, COSE {} bytes, QR version {} (ECC {:?}){}",
+        issued.text.len(),
+        issued.cose.len(),
+        qr.version(),
+        args.ecc,
+        args.qr.as_ref().map(|p| format!(", written to {}", p.display())).unwrap_or_default()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,50 @@
+//! One function per subcommand.
+
+mod demo;
+mod issue;
+mod keygen;
+mod verify;
+
+use std::process::ExitCode;
+
+use chrono::Utc;
+use docseal::Limits;
+use docseal::model::Credential;
+
+use crate::Failure;
+use crate::cli::{Cli, Command, DocumentKind};
+use crate::files::read_payload;
+
+pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    match cli.command {
+        Command::Example { document } => example(document),
+        Command::Keygen(args) => keygen::run(&args),
+        Command::Issue(args) => issue::run(&args),
+        Command::Verify(args) => verify::run(&args),
+        Command::Inspect { payload } => inspect(payload.as_deref()),
+        Command::Demo { qr } => demo::run(qr.as_deref()),
+    }
+}
+
+/// The sample document, with anything time-dependent set for today.
+pub(crate) fn sample(kind: DocumentKind) -> Credential {
+    let today = Utc::now().date_naive();
+    match kind {
+        DocumentKind::Licence => Credential::from(docseal::samples::licence_on(today)),
+    }
+}
+
+fn example(kind: DocumentKind) -> Result<ExitCode, Failure> {
+    let json = serde_json::to_string_pretty(&sample(kind).to_json()).map_err(Failure::usage)?;
+    println!("{json}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn inspect(payload: Option<&str>) -> Result<ExitCode, Failure> {
+    let text = read_payload(payload)?;
+    let inspected = docseal::inspect(&text, &Limits::default())
+        .map_err(|e| Failure::Invalid(format!("cannot decode ({}): {e}", e.kind())))?;
+    let json = serde_json::to_string_pretty(&crate::report::inspected(&inspected)).map_err(Failure::usage)?;
+    println!("{json}");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,65 @@
+use std::process::ExitCode;
+
+use chrono::Utc;
+use docseal::model::{Credential, Usability};
+use docseal::{Policy, Requirement, TrustList, Verified, Verifier};
+
+use crate::Failure;
+use crate::cli::VerifyArgs;
+use crate::files::{read_input, read_payload};
+use crate::report;
+
+pub(crate) fn verifier(args: &VerifyArgs) -> Result<Verifier, Failure> {
+    let trust = TrustList::from_json(&read_input(&args.trust)?)
+        .map_err(|e| Failure::usage(format!("{}: {e}", args.trust.display())))?;
+    let mut policy = Policy::default().with_clock_skew(args.skew);
+    if let Some(max_age) = args.max_age {
+        policy = policy.with_max_age(max_age);
+    }
+    if let Some(class) = &args.require_class {
+        policy = policy.require(Requirement::VehicleClass(class.clone()));
+    }
+    if let Some(age) = args.min_age {
+        policy = policy.require(Requirement::MinAge(age));
+    }
+    Ok(Verifier::new(trust).with_policy(policy))
+}
+
+pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
+    let verifier = verifier(args)?;
+    let text = read_payload(args.payload.as_deref())?;
+    let now = args.at.unwrap_or_else(Utc::now);
+    let result = verifier.verify(&text, now);
+    if args.json {
+        let json = match &result {
+            Ok(v) => report::valid(v),
+            Err(e) => report::invalid(e),
+        };
+        println!("{json}");
+    } else {
+        match &result {
+            Ok(v) => print_human(v),
+            Err(e) => println!("INVALID ({}): {e}", e.kind()),
+        }
+    }
+    Ok(if result.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+pub(crate) fn print_human(v: &Verified<Credential>) {
+    println!(
+        "VALID {} from {:?} (trusted key {:?}, kid {}, {})",
+        v.credential().document_type(),
+        v.claims().issuer,
+        v.trusted_name(),
+        v.kid(),
+        v.algorithm()
+    );
+    println!("  generated {}  expires {}", v.issued_at().to_rfc3339(), v.expires_at().to_rfc3339());
+    match v.usability() {
+        Usability::Usable => println!("  usable: yes"),
+        Usability::NotUsable(reason) => println!("  usable: NO ({reason})"),
+    }
+    if let Ok(doc) = serde_json::to_string_pretty(&v.credential().to_json()) {
+        println!("{doc}");
+    }
+}

@@ -1,0 +1,87 @@
+//! Reading inputs with a size cap, and writing files atomically (temp file + rename).
+
+use std::io::{Read, Write as _};
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::Path;
+
+use crate::Failure;
+
+/// Inputs larger than this are refused before parsing (QR payloads are a few KiB).
+const MAX_INPUT: u64 = 16 * 1024 * 1024;
+
+/// Reads a file, or standard input for `-`, refusing more than 16 MiB.
+pub(crate) fn read_input(path: &Path) -> Result<String, Failure> {
+    let name = path.display();
+    let mut text = String::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin().take(MAX_INPUT + 1).read_to_string(&mut text)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(MAX_INPUT + 1).read_to_string(&mut text))
+    };
+    read.map_err(|e| Failure::usage(format!("cannot read {name}: {e}")))?;
+    if text.len() as u64 > MAX_INPUT {
+        return Err(Failure::usage(format!("{name} is larger than {MAX_INPUT} bytes")));
+    }
+    Ok(text)
+}
+
+/// The payload argument, or standard input when absent or `-`; surrounding blanks trimmed.
+pub(crate) fn read_payload(arg: Option<&str>) -> Result<String, Failure> {
+    let text = match arg {
+        None | Some("-") => read_input(Path::new("-"))?,
+        Some(text) => text.to_owned(),
+    };
+    Ok(text.trim().to_owned())
+}
+
+/// Writes `bytes` to `path` through a temp file in the same folder, then renames it into
+/// place, so a reader never sees a partial file. Refuses to replace a file unless `force`.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8], mode: u32, force: bool) -> Result<(), Failure> {
+    let name = path.display();
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let io = |what: &str, e: std::io::Error| Failure::usage(format!("cannot {what} {name}: {e}"));
+    // tempfile creates the file with mode 0600, so a key is never readable by others.
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| io("create a temp file for", e))?;
+    tmp.write_all(bytes).map_err(|e| io("write", e))?;
+    tmp.as_file().sync_all().map_err(|e| io("sync", e))?;
+    if mode != 0o600 {
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).map_err(|e| io("set mode of", e))?;
+    }
+    if force {
+        tmp.persist(path).map_err(|e| io("replace", e.error))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                Failure::usage(format!("{name} exists; pass --force to replace it"))
+            } else {
+                io("write", e.error)
+            }
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_modes_and_no_clobber() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let key = dir.path().join("k.pem");
+        write_atomic(&key, b"secret", 0o600, false).map_err(|e| format!("{e:?}"))?;
+        assert_eq!(std::fs::metadata(&key)?.permissions().mode() & 0o777, 0o600);
+        assert!(write_atomic(&key, b"other", 0o600, false).is_err());
+        assert_eq!(std::fs::read(&key)?, b"secret");
+        write_atomic(&key, b"other", 0o600, true).map_err(|e| format!("{e:?}"))?;
+        assert_eq!(std::fs::read(&key)?, b"other");
+        let public = dir.path().join("k.pub");
+        write_atomic(&public, b"pub", 0o644, false).map_err(|e| format!("{e:?}"))?;
+        assert_eq!(std::fs::metadata(&public)?.permissions().mode() & 0o777, 0o644);
+        assert_eq!(std::fs::read_dir(dir.path())?.count(), 2, "no temp files left behind");
+        Ok(())
+    }
+}

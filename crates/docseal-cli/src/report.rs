@@ -1,0 +1,66 @@
+//! The JSON shapes of `verify --json` and `inspect` (design section 4).
+
+use docseal::model::{Credential, Usability};
+use docseal::verify::Verified;
+use docseal::wire::Claims;
+use docseal::{Error, Inspected};
+use serde_json::{Value, json};
+
+fn rfc3339(secs: i64) -> Value {
+    chrono::DateTime::from_timestamp(secs, 0).map_or(Value::Null, |t| Value::String(t.to_rfc3339()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `{"valid": true, ...}`.
+pub(crate) fn valid(v: &Verified<Credential>) -> Value {
+    let mut out = json!({
+        "valid": true,
+        "profile": v.profile().name(),
+        "document_type": v.credential().document_type().name(),
+        "issuer": v.claims().issuer,
+        "trusted_key": v.trusted_name(),
+        "kid": v.kid().to_string(),
+        "algorithm": v.algorithm().name(),
+        "issued_at": rfc3339(v.claims().issued_at),
+        "expires_at": rfc3339(v.claims().expires_at),
+        "credential_id": hex(&v.claims().cti),
+        "usable": v.usability().is_usable(),
+        "document": v.credential().to_json(),
+    });
+    if let Usability::NotUsable(reason) = v.usability() {
+        out["not_usable"] = Value::String(reason.clone());
+    }
+    out
+}
+
+/// `{"valid": false, "error": {"kind": ..., "message": ...}}`.
+pub(crate) fn invalid(e: &Error) -> Value {
+    json!({"valid": false, "error": {"kind": e.kind(), "message": e.to_string()}})
+}
+
+fn claims(c: &Claims) -> Value {
+    json!({
+        "iss": c.issuer,
+        "iat": rfc3339(c.issued_at),
+        "exp": rfc3339(c.expires_at),
+        "nbf": c.not_before.map_or(Value::Null, rfc3339),
+        "cti": hex(&c.cti),
+    })
+}
+
+/// `inspect` output, marked unverified.
+pub(crate) fn inspected(i: &Inspected) -> Value {
+    json!({
+        "verified": false,
+        "warning": "decoded without checking the signature, issuer or validity",
+        "profile": i.profile.name(),
+        "alg": i.alg,
+        "kid": i.kid.to_string(),
+        "document_type": i.credential.document_type().name(),
+        "claims": claims(&i.claims),
+        "document": i.credential.to_json(),
+    })
+}
