@@ -14,7 +14,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
 
-/// The front page of the sample licence (a Beijing C1 licence).
+/// The front page of the sample licence (a Beijing C1 licence, long-term validity).
 #[must_use]
 pub fn licence_front() -> FrontPage {
     FrontPage {
@@ -27,15 +27,16 @@ pub fn licence_front() -> FrontPage {
         nationality: "CN".into(),
         resident_address: "北京市朝阳区建国路88号".into(),
         birth_date: date(1990, 3, 7),
-        first_issue_date: date(2012, 5, 20),
+        first_issue_date: date(2008, 5, 20),
         driving_privileges: vec![DrivingPrivilege {
             vehicle_category_code: "C1".into(),
-            issue_date: Some(date(2012, 5, 20)),
+            issue_date: Some(date(2008, 5, 20)),
             expiry_date: None,
         }],
         class_system: ClassSystem::China,
-        valid_from: date(2018, 5, 20),
-        valid_until: Some(date(2028, 5, 20)),
+        // 6 years, then 10 years, then long-term (长期): no end date.
+        valid_from: date(2024, 5, 20),
+        valid_until: None,
         issuing_authority: "北京市公安局公安交通管理局".into(),
         issuing_country: "CN".into(),
         portrait_sha256: None,
@@ -47,7 +48,7 @@ pub fn licence_front() -> FrontPage {
 pub fn licence_back() -> BackPage {
     BackPage {
         file_number: "110100123456".into(),
-        record: vec![RecordEntry { date: date(2012, 5, 20), entry: "初次领证 C1".into() }],
+        record: vec![RecordEntry { date: date(2008, 5, 20), entry: "初次领证 C1".into() }],
         points: 2,
         points_cycle_start: date(2026, 5, 20),
         status: LicenceStatus::normal(),

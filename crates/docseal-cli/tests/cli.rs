@@ -1,0 +1,228 @@
+//! The command line as a new user drives it: acceptance items of the foundation issue.
+
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::Value;
+
+fn docseal(dir: &Path, args: &[&str]) -> Output {
+    docseal_stdin(dir, args, None)
+}
+
+fn docseal_stdin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_docseal"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn docseal");
+    let mut pipe = child.stdin.take().expect("stdin");
+    if let Some(bytes) = stdin {
+        // The child may stop reading early (size cap); a broken pipe is fine.
+        let _ = pipe.write_all(bytes);
+    }
+    drop(pipe);
+    let out = child.wait_with_output().expect("wait docseal");
+    assert_ne!(out.status.code(), Some(101), "panic: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.code().is_some(), "killed by a signal");
+    out
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+struct Setup {
+    dir: tempfile::TempDir,
+    payload: String,
+}
+
+impl Setup {
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn verify(&self, trust: &str, extra: &[&str], payload: &str) -> (i32, Value) {
+        let mut args = vec!["verify", "--trust", trust, "--json"];
+        args.extend_from_slice(extra);
+        args.push(payload);
+        let out = docseal(self.dir.path(), &args);
+        let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        (out.status.code().unwrap_or(-1), json)
+    }
+}
+
+fn trust_json(public_pem: &str, documents: Option<&str>) -> String {
+    let docs = documents.map(|d| format!(r#", "documents": ["{d}"]"#)).unwrap_or_default();
+    format!(r#"{{"version": 1, "issuers": [{{"name": "Test", "public_key": {public_pem:?}{docs}}}]}}"#)
+}
+
+/// example -> keygen -> trust list -> issue (with a PNG) for one algorithm.
+fn setup(alg: &str) -> Setup {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let example = docseal(d, &["example", "licence"]);
+    assert_eq!(example.status.code(), Some(0));
+    std::fs::write(d.join("lic.json"), &example.stdout).expect("write lic.json");
+    let keygen = docseal(d, &["keygen", "--alg", alg, "--out", "k.pem", "--pub", "k.pub"]);
+    assert_eq!(keygen.status.code(), Some(0), "{}", String::from_utf8_lossy(&keygen.stderr));
+    let mode = std::fs::metadata(d.join("k.pem")).expect("k.pem").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "private key must be 0600");
+    let public = std::fs::read_to_string(d.join("k.pub")).expect("k.pub");
+    std::fs::write(d.join("t.json"), trust_json(&public, None)).expect("t.json");
+    std::fs::write(d.join("passport-only.json"), trust_json(&public, Some("passport"))).expect("scoped");
+    let issue = docseal(d, &["issue", "licence", "--data", "lic.json", "--key", "k.pem", "--issuer", "X", "--qr", "out.png"]);
+    assert_eq!(issue.status.code(), Some(0), "{}", String::from_utf8_lossy(&issue.stderr));
+    assert!(String::from_utf8_lossy(&issue.stderr).contains("QR version"));
+    Setup { payload: stdout(&issue), dir }
+}
+
+fn decode_png(path: &Path) -> String {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).expect("png")));
+    let mut reader = decoder.read_info().expect("png header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("png frame");
+    let (w, h) = (info.width as usize, info.height as usize);
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| buf[y * w + x]);
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1);
+    grids[0].decode().expect("QR decodes").1
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339()
+}
+
+#[test]
+fn issue_verify_and_refusals_for_both_algorithms() {
+    for alg in ["ed25519", "es256"] {
+        let s = setup(alg);
+        assert!(s.payload.starts_with("DS1:"));
+        assert_eq!(decode_png(&s.path("out.png")), s.payload, "out.png holds the payload");
+
+        let (code, json) = s.verify("t.json", &[], &s.payload);
+        assert_eq!(code, 0, "{json}");
+        assert_eq!(json["valid"], true);
+        assert_eq!(json["profile"], "DS1");
+        assert_eq!(json["document_type"], "driving-licence");
+        assert_eq!(json["issuer"], "X");
+        assert_eq!(json["usable"], true);
+        assert_eq!(json["document"]["document_number"], "110105199003070017");
+        assert_eq!(json["document"]["driving_privileges"][0]["vehicle_category_code"], "C1");
+
+        let refused = |trust: &str, extra: &[&str], payload: &str| {
+            let (code, json) = s.verify(trust, extra, payload);
+            assert_eq!(code, 1, "{json}");
+            assert_eq!(json["valid"], false);
+            json["error"]["kind"].as_str().unwrap_or("").to_owned()
+        };
+        let issued_at: DateTime<Utc> = json["issued_at"].as_str().and_then(|t| t.parse().ok()).expect("issued_at");
+        let expires_at: DateTime<Utc> = json["expires_at"].as_str().and_then(|t| t.parse().ok()).expect("expires_at");
+        let after_exp = rfc3339(expires_at + Duration::minutes(6));
+        assert_eq!(refused("t.json", &["--at", &after_exp], &s.payload), "expired");
+        let before = rfc3339(issued_at - Duration::minutes(6));
+        assert_eq!(refused("t.json", &["--at", &before], &s.payload), "not-yet-valid");
+        let hour_later = rfc3339(issued_at + Duration::hours(1));
+        assert_eq!(refused("t.json", &["--max-age", "5m", "--at", &hour_later], &s.payload), "stale");
+        assert_eq!(refused("passport-only.json", &[], &s.payload), "key-scope");
+        assert_eq!(refused("t.json", &[], &s.payload.replacen("DS1:", "HX1:", 1)), "prefix");
+        assert_eq!(refused("t.json", &[], &s.payload.to_lowercase().replacen("ds1:", "DS1:", 1)), "base45");
+
+        // One changed character anywhere in the body: refused, never accepted.
+        let chars: Vec<char> = s.payload.chars().collect();
+        for i in [4, chars.len() / 2, chars.len() - 1] {
+            let mut changed = chars.clone();
+            changed[i] = if chars[i] == '0' { '1' } else { '0' };
+            let changed: String = changed.into_iter().collect();
+            let kind = refused("t.json", &[], &changed);
+            assert!(["base45", "decompress", "cbor", "cose", "unknown-kid", "signature"].contains(&kind.as_str()), "{kind}");
+        }
+    }
+}
+
+#[test]
+fn unknown_kid_and_algorithm_mismatch() {
+    let s = setup("ed25519");
+    let other = docseal(s.dir.path(), &["keygen", "--alg", "ed25519", "--out", "o.pem", "--pub", "o.pub"]);
+    assert_eq!(other.status.code(), Some(0));
+    let public = std::fs::read_to_string(s.path("o.pub")).expect("o.pub");
+    std::fs::write(s.path("other.json"), trust_json(&public, None)).expect("other.json");
+    let (code, json) = s.verify("other.json", &[], &s.payload);
+    assert_eq!((code, json["error"]["kind"].as_str()), (1, Some("unknown-kid")));
+
+    // A payload whose header says ES256 while its kid names the trusted Ed25519 key.
+    let pem = std::fs::read_to_string(s.path("k.pem")).expect("k.pem");
+    let ed = docseal::SigningKey::from_pkcs8_pem(&pem).expect("key");
+    let es = docseal::SigningKey::generate(docseal::Algorithm::Es256).expect("es key");
+    let inspected = docseal::inspect(&s.payload, &docseal::Limits::default()).expect("inspect");
+    let payload = docseal::wire::encode_payload(
+        &inspected.claims,
+        &docseal::wire::EncodedDocument::new(&inspected.credential),
+    );
+    let lying = docseal::cose::PreparedSign1::new(docseal::Algorithm::Es256, ed.kid(), payload);
+    let signature = es.sign(&lying.to_be_signed());
+    let text = docseal::codec::encode_text(&lying.finalize(signature).expect("cose"));
+    let (code, json) = s.verify("t.json", &[], &text);
+    assert_eq!((code, json["error"]["kind"].as_str()), (1, Some("algorithm")), "{json}");
+}
+
+#[test]
+fn bad_input_never_panics_and_writes_nothing() {
+    let s = setup("ed25519");
+    let d = s.dir.path();
+    let verify_stdin = |bytes: &[u8]| {
+        let out = docseal_stdin(d, &["verify", "--trust", "t.json", "--json", "-"], Some(bytes));
+        (out.status.code(), serde_json::from_slice::<Value>(&out.stdout).unwrap_or(Value::Null))
+    };
+    let (code, json) = verify_stdin(b"");
+    assert_eq!((code, json["error"]["kind"].as_str()), (Some(1), Some("prefix")));
+    let garbage: Vec<u8> = (0..1_000_000u32).map(|i| b"ABCDEFGH0123:%$ "[(i * 7 % 16) as usize]).collect();
+    let (code, json) = verify_stdin(&garbage);
+    assert_eq!((code, json["error"]["kind"].as_str()), (Some(1), Some("limit")));
+    let truncated = &s.payload[..s.payload.len() / 2];
+    let (code, json) = verify_stdin(truncated.as_bytes());
+    assert_eq!(code, Some(1), "{json}");
+    let binary: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
+    assert!(matches!(verify_stdin(&binary).0, Some(1 | 2)));
+
+    std::fs::write(d.join("bad.json"), "{ not json").expect("bad.json");
+    let out = docseal(d, &["issue", "licence", "--data", "bad.json", "--key", "k.pem", "--issuer", "X", "--qr", "bad.png"]);
+    assert!(matches!(out.status.code(), Some(1 | 2)));
+    assert!(out.stdout.is_empty(), "no payload printed");
+    assert!(!d.join("bad.png").exists(), "no QR written");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid document JSON"));
+
+    let out = docseal(d, &["verify", "--trust", "missing.json", "--json", &s.payload]);
+    assert_eq!(out.status.code(), Some(2), "I/O error");
+    let out = docseal(d, &["keygen", "--alg", "ed25519", "--out", "k.pem"]);
+    assert_eq!(out.status.code(), Some(2), "keygen must not overwrite without --force");
+}
+
+#[test]
+fn inspect_marks_output_unverified() {
+    let s = setup("es256");
+    let out = docseal(s.dir.path(), &["inspect", &s.payload]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["verified"], false);
+    assert_eq!(json["alg"], -7);
+    assert_eq!(json["claims"]["iss"], "X");
+}
+
+#[test]
+fn demo_runs_and_refuses_the_tampered_copy() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = docseal(dir.path(), &["demo", "--qr", "demo.png"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("QR version"));
+    assert!(text.contains("VALID driving-licence"));
+    assert!(text.contains("REFUSED (signature)"));
+    assert!(text.contains("REFUSED (stale)"));
+    assert!(decode_png(&dir.path().join("demo.png")).starts_with("DS1:"));
+}
