@@ -76,7 +76,8 @@ fn setup(alg: &str) -> Setup {
     let public = std::fs::read_to_string(d.join("k.pub")).expect("k.pub");
     std::fs::write(d.join("t.json"), trust_json(&public, None)).expect("t.json");
     std::fs::write(d.join("passport-only.json"), trust_json(&public, Some("passport"))).expect("scoped");
-    let issue = docseal(d, &["issue", "licence", "--data", "lic.json", "--key", "k.pem", "--issuer", "X", "--qr", "out.png"]);
+    let issue =
+        docseal(d, &["issue", "licence", "--data", "lic.json", "--key", "k.pem", "--issuer", "X", "--qr", "out.png"]);
     assert_eq!(issue.status.code(), Some(0), "{}", String::from_utf8_lossy(&issue.stderr));
     assert!(String::from_utf8_lossy(&issue.stderr).contains("QR version"));
     Setup { payload: stdout(&issue), dir }
@@ -140,7 +141,10 @@ fn issue_verify_and_refusals_for_both_algorithms() {
             changed[i] = if chars[i] == '0' { '1' } else { '0' };
             let changed: String = changed.into_iter().collect();
             let kind = refused("t.json", &[], &changed);
-            assert!(["base45", "decompress", "cbor", "cose", "unknown-kid", "signature"].contains(&kind.as_str()), "{kind}");
+            assert!(
+                ["base45", "decompress", "cbor", "cose", "unknown-kid", "signature"].contains(&kind.as_str()),
+                "{kind}"
+            );
         }
     }
 }
@@ -160,10 +164,8 @@ fn unknown_kid_and_algorithm_mismatch() {
     let ed = docseal::SigningKey::from_pkcs8_pem(&pem).expect("key");
     let es = docseal::SigningKey::generate(docseal::Algorithm::Es256).expect("es key");
     let inspected = docseal::inspect(&s.payload, &docseal::Limits::default()).expect("inspect");
-    let payload = docseal::wire::encode_payload(
-        &inspected.claims,
-        &docseal::wire::EncodedDocument::new(&inspected.credential),
-    );
+    let payload =
+        docseal::wire::encode_payload(&inspected.claims, &docseal::wire::EncodedDocument::new(&inspected.credential));
     let lying = docseal::cose::PreparedSign1::new(docseal::Algorithm::Es256, ed.kid(), payload);
     let signature = es.sign(&lying.to_be_signed());
     let text = docseal::codec::encode_text(&lying.finalize(signature).expect("cose"));
@@ -191,7 +193,8 @@ fn bad_input_never_panics_and_writes_nothing() {
     assert!(matches!(verify_stdin(&binary).0, Some(1 | 2)));
 
     std::fs::write(d.join("bad.json"), "{ not json").expect("bad.json");
-    let out = docseal(d, &["issue", "licence", "--data", "bad.json", "--key", "k.pem", "--issuer", "X", "--qr", "bad.png"]);
+    let out =
+        docseal(d, &["issue", "licence", "--data", "bad.json", "--key", "k.pem", "--issuer", "X", "--qr", "bad.png"]);
     assert!(matches!(out.status.code(), Some(1 | 2)));
     assert!(out.stdout.is_empty(), "no payload printed");
     assert!(!d.join("bad.png").exists(), "no QR written");

@@ -62,4 +62,8 @@ pub use cose::{Algorithm, Kid, SigningKey, VerifyingKey};
 pub use error::{DocumentError, Error, Result};
 pub use issue::{Issued, Issuer, PreparedCredential};
 pub use trust::{Scope, TrustList, TrustedKey};
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
+
 pub use verify::{Inspected, Limits, Policy, Profile, Requirement, Verified, Verifier, inspect};
