@@ -1,4 +1,5 @@
 //! The command line as a new user drives it: acceptance items of the foundation issue.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
