@@ -6,7 +6,8 @@
 use chrono::NaiveDate;
 
 use crate::model::{
-    BackPage, ClassSystem, DrivingLicence, DrivingPrivilege, FrontPage, LicenceStatus, RecordEntry, Sex,
+    BackPage, ClassSystem, DrivingLicence, DrivingPrivilege, FrontPage, LicenceStatus, PassData, Passport,
+    PassportData, RecordEntry, Sex, TemporaryPass, TravelMode,
 };
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -79,8 +80,77 @@ pub fn licence_on(date: NaiveDate) -> DrivingLicence {
     }
 }
 
+/// The sample passport's data page (a Chinese ordinary passport, issued 2019).
+#[must_use]
+pub fn passport_data() -> PassportData {
+    PassportData {
+        document_code: "P".into(),
+        issuing_state: "CHN".into(),
+        document_number: "EA1234567".into(),
+        family_name: "ZHANG".into(),
+        given_name: "SAN".into(),
+        family_name_national: Some("张".into()),
+        given_name_national: Some("三".into()),
+        nationality: "CHN".into(),
+        birth_date: date(1990, 3, 7),
+        sex: Sex::Male,
+        birth_place: Some("北京 BEIJING".into()),
+        issue_date: date(2019, 8, 1),
+        expiry_date: date(2029, 7, 31),
+        issuing_authority: "National Immigration Administration PRC".into(),
+        personal_number: None,
+        portrait_sha256: None,
+    }
+}
+
+/// The sample passport.
+#[must_use]
+pub fn passport() -> Passport {
+    match Passport::new(passport_data()) {
+        Ok(p) => p,
+        // safe: `sample_documents_are_valid` holds the sample to the rules.
+        Err(e) => unreachable!("sample passport is invalid: {e}"),
+    }
+}
+
+/// The sample temporary pass's fields, valid for 7 days from `from`.
+#[must_use]
+pub fn pass_data_on(from: NaiveDate) -> PassData {
+    PassData {
+        pass_number: "LS2026000123".into(),
+        permit_number: "H1234567801".into(),
+        permit_expiry_date: date(2031, 6, 30).max(from + chrono::Days::new(6)),
+        family_name: "CHAN".into(),
+        given_name: "TAI MAN".into(),
+        family_name_national: Some("陈".into()),
+        given_name_national: Some("大文".into()),
+        birth_date: date(1985, 6, 12),
+        sex: Sex::Male,
+        valid_from: from,
+        valid_until: from + chrono::Days::new(6),
+        travel_modes: vec![TravelMode::Air, TravelMode::Rail],
+        issuing_authority: "National Immigration Administration".into(),
+    }
+}
+
+/// The sample temporary pass, valid for 7 days from `from`.
+#[must_use]
+pub fn pass_on(from: NaiveDate) -> TemporaryPass {
+    match TemporaryPass::new(pass_data_on(from)) {
+        Ok(p) => p,
+        // safe: valid for any start date after the birth date; the unit test checks one.
+        Err(e) => unreachable!("sample pass is invalid: {e}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sample_documents_are_valid() {
+        assert!(super::Passport::new(super::passport_data()).is_ok());
+        assert!(super::TemporaryPass::new(super::pass_data_on(super::date(2026, 11, 21))).is_ok());
+    }
+
     #[test]
     fn sample_licence_is_valid() {
         assert!(super::DrivingLicence::new(super::licence_front(), super::licence_back()).is_ok());

@@ -8,11 +8,17 @@ use crate::codec;
 use crate::cose::{PreparedSign1, SigningKey};
 use crate::error::{DocumentError, Error, Result};
 use crate::model::licence::points_cycle_start;
-use crate::model::{Credential, check_text};
+use crate::model::pass::check_monthly_limit;
+use crate::model::{Credential, PassHistory, TemporaryPass, check_text};
 use crate::wire::{self, CTI_LEN, Claims, EncodedDocument};
 
 /// Default lifetime of an electronic copy: 30 days (freshness is the verifier's `max_age`).
 pub const DEFAULT_VALIDITY: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// Midnight UTC after `date`: the end of a validity given as a calendar date.
+fn day_after(date: NaiveDate) -> Option<i64> {
+    date.checked_add_days(Days::new(1)).map(|d| d.and_time(NaiveTime::MIN).and_utc().timestamp())
+}
 
 /// An issuing authority's signer.
 #[derive(Debug)]
@@ -74,21 +80,49 @@ impl Issuer {
     ///
     /// # Errors
     /// [`Error::Document`] when the document may not be issued at all (a licence whose status
-    /// forbids an e-licence).
+    /// forbids an e-licence), or is a temporary pass (see [`Issuer::issue_pass`]).
     pub fn prepare(&self, credential: &Credential) -> Result<PreparedCredential> {
         let (latest_expiry, points_cycle) = match credential {
+            Credential::Passport(p) => (day_after(p.data().expiry_date), None),
+            Credential::TemporaryPass(_) => {
+                return Err(DocumentError::IssueLimit(
+                    "temporary passes are issued with Issuer::issue_pass, which checks the holder's monthly limit"
+                        .into(),
+                )
+                .into());
+            }
             Credential::DrivingLicence(l) => {
                 if let Some(code) = l.issue_blocker() {
                     return Err(
                         DocumentError::StatusForbidsIssue { status: code.letter(), meaning: code.meaning() }.into()
                     );
                 }
-                let end = l.front().valid_until.and_then(|d| d.checked_add_days(Days::new(1)));
-                let end = end.map(|d| d.and_time(NaiveTime::MIN).and_utc().timestamp());
+                let end = l.front().valid_until.and_then(day_after);
                 (end, Some((l.front().first_issue_date, l.back().points_cycle_start)))
             }
         };
         Ok(PreparedCredential { document: EncodedDocument::new(credential), latest_expiry, points_cycle })
+    }
+
+    /// Issues a temporary pass generated at `at`, refusing a third pass for the same permit
+    /// holder in the calendar month of `at`.
+    ///
+    /// # Errors
+    /// [`Error::Document`] with [`DocumentError::IssueLimit`] for a third pass in the month, or
+    /// when the pass starts before the issuing day; otherwise as [`Issuer::issue_prepared`].
+    pub fn issue_pass(
+        &self,
+        pass: &TemporaryPass,
+        at: DateTime<Utc>,
+        history: &(impl PassHistory + ?Sized),
+    ) -> Result<Issued> {
+        check_monthly_limit(pass, at.date_naive(), history)?;
+        let prepared = PreparedCredential {
+            document: EncodedDocument::new(&Credential::TemporaryPass(pass.clone())),
+            latest_expiry: day_after(pass.data().valid_until),
+            points_cycle: None,
+        };
+        self.issue_prepared(&prepared, at)
     }
 
     /// Issues a copy generated at `at`, with a random credential id.

@@ -5,6 +5,8 @@
 //! instants are UTC.
 
 pub mod licence;
+pub mod pass;
+pub mod passport;
 mod text;
 
 use std::fmt;
@@ -16,6 +18,8 @@ pub use licence::{
     BackPage, ChinaClass, ClassSystem, DrivingLicence, DrivingPrivilege, FrontPage, IsoCategory, LicenceStatus,
     RecordEntry, StatusCode, VehicleClass,
 };
+pub use pass::{IssuedPass, PassData, PassHistory, TemporaryPass, TravelMode};
+pub use passport::{Passport, PassportData};
 pub(crate) use text::{check_alpha2, check_digest, check_text};
 
 /// The kinds of document docseal knows, with their wire code (design section 2).
@@ -88,8 +92,12 @@ pub enum Sex {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Credential {
+    /// An electronic passport copy.
+    Passport(Passport),
     /// An electronic driving licence.
     DrivingLicence(DrivingLicence),
+    /// An electronic temporary pass.
+    TemporaryPass(TemporaryPass),
 }
 
 impl Credential {
@@ -97,7 +105,9 @@ impl Credential {
     #[must_use]
     pub fn document_type(&self) -> DocumentType {
         match self {
+            Self::Passport(_) => DocumentType::Passport,
             Self::DrivingLicence(_) => DocumentType::DrivingLicence,
+            Self::TemporaryPass(_) => DocumentType::TemporaryPass,
         }
     }
 
@@ -107,9 +117,23 @@ impl Credential {
         // safe: these types serialize to JSON infallibly (string keys, no floats, no maps with
         // non-string keys); an error here would be a bug in a derive.
         let result = match self {
+            Self::Passport(p) => serde_json::to_value(p),
             Self::DrivingLicence(l) => serde_json::to_value(l),
+            Self::TemporaryPass(p) => serde_json::to_value(p),
         };
         result.unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Reads the JSON of design section 5 for a document of type `document_type`.
+    ///
+    /// # Errors
+    /// The JSON error, or the document rule that fails, as text.
+    pub fn from_json(document_type: DocumentType, json: &str) -> Result<Self, serde_json::Error> {
+        Ok(match document_type {
+            DocumentType::Passport => Self::Passport(serde_json::from_str(json)?),
+            DocumentType::DrivingLicence => Self::DrivingLicence(serde_json::from_str(json)?),
+            DocumentType::TemporaryPass => Self::TemporaryPass(serde_json::from_str(json)?),
+        })
     }
 
     /// The licence inside, if this is one.
@@ -117,6 +141,17 @@ impl Credential {
     pub fn as_licence(&self) -> Option<&DrivingLicence> {
         match self {
             Self::DrivingLicence(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The holder's date of birth.
+    #[must_use]
+    pub fn birth_date(&self) -> NaiveDate {
+        match self {
+            Self::Passport(p) => p.data().birth_date,
+            Self::DrivingLicence(l) => l.front().birth_date,
+            Self::TemporaryPass(p) => p.data().birth_date,
         }
     }
 
@@ -127,7 +162,9 @@ impl Credential {
     #[must_use]
     pub fn usability(&self, date: NaiveDate) -> Usability {
         match self {
+            Self::Passport(p) => p.usability(date),
             Self::DrivingLicence(l) => l.usability(date),
+            Self::TemporaryPass(p) => p.usability(date),
         }
     }
 }
@@ -135,6 +172,18 @@ impl Credential {
 impl From<DrivingLicence> for Credential {
     fn from(l: DrivingLicence) -> Self {
         Self::DrivingLicence(l)
+    }
+}
+
+impl From<Passport> for Credential {
+    fn from(p: Passport) -> Self {
+        Self::Passport(p)
+    }
+}
+
+impl From<TemporaryPass> for Credential {
+    fn from(p: TemporaryPass) -> Self {
+        Self::TemporaryPass(p)
     }
 }
 

@@ -20,9 +20,9 @@ pub(crate) fn check_text(field: &'static str, value: &str, max: usize) -> Result
     Ok(())
 }
 
-/// ISO 3166-1 alpha-2 shape: two upper-case ASCII letters.
+/// An assigned ISO 3166-1 alpha-2 code, upper case.
 pub(crate) fn check_alpha2(field: &'static str, value: &str) -> Result<(), DocumentError> {
-    if value.len() == 2 && value.bytes().all(|b| b.is_ascii_uppercase()) {
+    if value.bytes().all(|b| b.is_ascii_uppercase()) && isocountry::CountryCode::for_alpha2(value).is_ok() {
         Ok(())
     } else {
         Err(DocumentError::field(field, format!("{value:?} is not an ISO 3166-1 alpha-2 code")))
@@ -56,6 +56,7 @@ mod tests {
         assert!(check_alpha2("c", "CN").is_ok());
         assert!(check_alpha2("c", "cn").is_err());
         assert!(check_alpha2("c", "CHN").is_err());
+        assert!(check_alpha2("c", "QQ").is_err(), "unassigned");
         assert!(check_digest("d", &"a".repeat(64)).is_ok());
         assert!(check_digest("d", &"A".repeat(64)).is_err());
         assert!(check_digest("d", "ab").is_err());

@@ -5,7 +5,7 @@ use std::time::Duration;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use crate::error::{Error, Result};
-use crate::model::{Credential, DocumentType};
+use crate::model::{Credential, DocumentType, TravelMode};
 
 /// Caps on hostile input. Each breach is an [`Error::Limit`] naming the field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +36,9 @@ pub enum Requirement {
     VehicleClass(String),
     /// The holder is at least this old on the verification date.
     MinAge(u32),
+    /// The credential may be used for this kind of travel (`air`, `rail`, or anything else,
+    /// which a temporary pass refuses).
+    TravelMode(String),
 }
 
 impl std::fmt::Display for Requirement {
@@ -44,13 +47,8 @@ impl std::fmt::Display for Requirement {
             Self::DocumentType(t) => write!(f, "document type {t}"),
             Self::VehicleClass(c) => write!(f, "class {c}"),
             Self::MinAge(n) => write!(f, "age at least {n}"),
+            Self::TravelMode(m) => write!(f, "travel mode {m}"),
         }
-    }
-}
-
-fn birth_date(credential: &Credential) -> NaiveDate {
-    match credential {
-        Credential::DrivingLicence(l) => l.front().birth_date,
     }
 }
 
@@ -87,9 +85,18 @@ impl Requirement {
                 }
             }
             Self::MinAge(min) => {
-                let age = age_on(birth_date(credential), today);
+                let age = age_on(credential.birth_date(), today);
                 if age >= i32::try_from(*min).unwrap_or(i32::MAX) { Ok(()) } else { fail(format!("holder is {age}")) }
             }
+            Self::TravelMode(mode) => match credential {
+                Credential::TemporaryPass(pass) => match TravelMode::from_name(mode) {
+                    Some(m) if pass.allows(m) => Ok(()),
+                    Some(_) => fail(format!("this pass is not valid for {mode} travel")),
+                    None => fail("a temporary pass is valid for air and rail travel only".into()),
+                },
+                Credential::Passport(_) => Ok(()),
+                Credential::DrivingLicence(_) => fail("a driving licence is not a travel document".into()),
+            },
         }
     }
 }

@@ -58,7 +58,7 @@ pub(super) fn sex(v: &Value) -> Result<Sex> {
     }
 }
 
-fn opt_text(entries: &mut Vec<(i64, Value)>, k: i64, v: Option<&String>) {
+pub(super) fn opt_text(entries: &mut Vec<(i64, Value)>, k: i64, v: Option<&String>) {
     if let Some(s) = v {
         entries.push((k, Value::Text(s.clone())));
     }
@@ -114,7 +114,7 @@ pub(super) fn encode(l: &DrivingLicence, e: &mut Vec<(i64, Value)>) {
     e.push((key::STATUS, Value::Text(b.status.to_string())));
 }
 
-fn opt<T>(m: &mut MapReader, k: i64, f: impl FnOnce(Value) -> Result<T>) -> Result<Option<T>> {
+pub(super) fn opt<T>(m: &mut MapReader, k: i64, f: impl FnOnce(Value) -> Result<T>) -> Result<Option<T>> {
     m.optional(k)?.map(f).transpose()
 }
 

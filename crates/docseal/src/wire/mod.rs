@@ -3,11 +3,13 @@
 
 pub(crate) mod cbor;
 mod licence;
+mod pass;
+mod passport;
 
 use ciborium::value::Value;
 
 use self::cbor::{MapReader, bytes, int, int_map, text};
-use crate::error::{DocumentError, Error, Result};
+use crate::error::{Error, Result};
 use crate::model::{Credential, DocumentType};
 
 /// CWT claim keys (RFC 8392 section 4) and docseal's private-use document claim.
@@ -64,7 +66,9 @@ impl EncodedDocument {
         let document_type = credential.document_type();
         let mut entries = vec![(0, Value::Integer(document_type.wire_code().into()))];
         match credential {
+            Credential::Passport(p) => passport::encode(p, &mut entries),
             Credential::DrivingLicence(l) => licence::encode(l, &mut entries),
+            Credential::TemporaryPass(p) => pass::encode(p, &mut entries),
         }
         Self { document_type, cbor: cbor::to_vec(&int_map(entries)) }
     }
@@ -126,13 +130,9 @@ pub fn decode_payload(payload: &[u8]) -> Result<(Claims, Credential)> {
         .and_then(DocumentType::from_wire_code)
         .ok_or_else(|| Error::cbor(format!("document type: unknown code {code}")))?;
     let credential = match document_type {
+        DocumentType::Passport => Credential::Passport(passport::decode(d)?),
         DocumentType::DrivingLicence => Credential::DrivingLicence(licence::decode(d)?),
-        other => {
-            return Err(Error::Document(DocumentError::field(
-                "document",
-                format!("{other} documents are not supported by this build"),
-            )));
-        }
+        DocumentType::TemporaryPass => Credential::TemporaryPass(pass::decode(d)?),
     };
     Ok((Claims { issuer, issued_at, expires_at, not_before, cti }, credential))
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::error::DocumentError;
 use crate::samples;
 
 fn claims() -> Claims {
@@ -61,4 +62,106 @@ fn malformed_payloads_are_cbor_errors() {
     extra.push(0);
     assert_eq!(decode_payload(&extra).map_err(|e| e.kind()), Err("cbor"));
     assert_eq!(decode_payload(&[0xa0]).map_err(|e| e.kind()), Err("cbor"));
+}
+
+#[test]
+fn passport_and_pass_round_trip() -> Result<()> {
+    let from = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap_or_default();
+    for credential in [Credential::from(samples::passport()), Credential::from(samples::pass_on(from))] {
+        let payload = encode_payload(&claims(), &EncodedDocument::new(&credential));
+        assert_eq!(decode_payload(&payload)?.1, credential);
+    }
+    Ok(())
+}
+
+mod properties {
+    //! JSON -> model -> CBOR -> model -> JSON leaves every valid document unchanged.
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::model::{DrivingLicence, DrivingPrivilege, LicenceStatus, Passport, PassportData, Sex, TemporaryPass};
+
+    fn date_in(from: i32, to: i32) -> impl Strategy<Value = NaiveDate> {
+        (from..to, 1u32..=12, 1u32..=28).prop_map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default())
+    }
+
+    fn sex() -> impl Strategy<Value = Sex> {
+        prop_oneof![Just(Sex::Male), Just(Sex::Female), Just(Sex::Unspecified)]
+    }
+
+    fn name() -> impl Strategy<Value = String> {
+        "[A-Z][a-z]{0,12}( [A-Z][a-z]{1,10}){0,3}"
+    }
+
+    fn national() -> impl Strategy<Value = Option<String>> {
+        proptest::option::of("[张王李赵陈刘][三四伟芳娜]{0,2}")
+    }
+
+    /// Round trip through JSON and CBOR; returns the two JSON values to compare.
+    fn round_trip(credential: &Credential) -> (serde_json::Value, serde_json::Value) {
+        let json = credential.to_json();
+        let from_json = Credential::from_json(credential.document_type(), &json.to_string()).unwrap();
+        let payload = encode_payload(&super::claims(), &EncodedDocument::new(&from_json));
+        let (_, back) = decode_payload(&payload).unwrap();
+        (json, back.to_json())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn licences(
+            family in name(), given in name(), family_nat in national(), address in "[a-z0-9][a-z0-9 ]{0,38}[a-z]",
+            points in 0u8..=12, status in prop::sample::select(vec!["A", "H", "HI", "D", "B", "N"]),
+            classes in prop::sample::subsequence(vec!["A1", "B2", "C1", "C2", "D", "E", "F", "M", "N", "P"], 1..5),
+            valid_until in proptest::option::of(date_in(2030, 2040)), record_count in 0usize..4,
+        ) {
+            let mut front = crate::samples::licence_front();
+            front.family_name = family;
+            front.given_name = given;
+            front.family_name_national = family_nat;
+            front.resident_address = address;
+            front.valid_until = valid_until;
+            front.driving_privileges = classes.iter().map(|c| DrivingPrivilege {
+                vehicle_category_code: (*c).into(), issue_date: None, expiry_date: None }).collect();
+            let mut back = crate::samples::licence_back();
+            back.points = points;
+            back.status = LicenceStatus::parse(status).unwrap();
+            back.record = back.record.iter().cycle().take(record_count).cloned().collect();
+            let licence = DrivingLicence::new(front, back).unwrap();
+            let (a, b) = round_trip(&Credential::from(licence));
+            prop_assert_eq!(a, b);
+        }
+
+        #[test]
+        fn passports(
+            family in name(), given in name(), sex in sex(), birth in date_in(1930, 2010),
+            issued in date_in(2015, 2025), years in 1u32..=10, personal in proptest::option::of("[A-Z0-9]{1,14}"),
+            number in "[A-Z][0-9A-Z]{0,8}", state in prop::sample::select(vec!["UTO", "FRA", "D", "JPN"]),
+        ) {
+            let data = PassportData {
+                document_code: "P".into(), issuing_state: state.into(), document_number: number,
+                family_name: family, given_name: given, family_name_national: None, given_name_national: None,
+                nationality: state.into(), birth_date: birth, sex, birth_place: None, issue_date: issued,
+                expiry_date: issued.checked_add_months(chrono::Months::new(12 * years)).unwrap(),
+                issuing_authority: "Passport Office".into(), personal_number: personal, portrait_sha256: None,
+            };
+            let (a, b) = round_trip(&Credential::from(Passport::new(data).unwrap()));
+            prop_assert_eq!(a, b);
+        }
+
+        #[test]
+        fn passes(from in date_in(2025, 2030), days in 0u64..7, rail_only in any::<bool>(), sex in sex(), given in name()) {
+            let mut data = crate::samples::pass_data_on(from);
+            data.valid_until = from + chrono::Days::new(days);
+            data.sex = sex;
+            data.given_name = given;
+            if rail_only {
+                data.travel_modes = vec![crate::model::TravelMode::Rail];
+            }
+            let (a, b) = round_trip(&Credential::from(TemporaryPass::new(data).unwrap()));
+            prop_assert_eq!(a, b);
+        }
+    }
 }
