@@ -42,8 +42,12 @@ pub(crate) enum Command {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum DocumentKind {
-    /// Electronic driving licence.
+    /// Electronic passport copy (ICAO 9303 data page and MRZ).
+    Passport,
+    /// Electronic driving licence (front and back page).
     Licence,
+    /// Electronic temporary pass (7 days, air and rail travel).
+    TempPass,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -106,6 +110,10 @@ pub(crate) struct IssueArgs {
     /// Replace an existing QR file.
     #[arg(long)]
     pub(crate) force: bool,
+    /// Temporary passes: the holder's passes issued so far, a JSON array of
+    /// `{"permit_number": ..., "issued_on": "YYYY-MM-DD"}` (the limit is 2 per calendar month).
+    #[arg(long)]
+    pub(crate) history: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -128,6 +136,12 @@ pub(crate) struct VerifyArgs {
     /// Require that the holder is at least this old.
     #[arg(long)]
     pub(crate) min_age: Option<u32>,
+    /// Require that the credential is good for this travel (`air`, `rail`, ...).
+    #[arg(long)]
+    pub(crate) travel_mode: Option<String>,
+    /// Require this document type (`passport`, `driving-licence`, `temporary-pass`).
+    #[arg(long)]
+    pub(crate) document_type: Option<String>,
     /// Print one JSON object.
     #[arg(long)]
     pub(crate) json: bool,

@@ -230,3 +230,89 @@ fn demo_runs_and_refuses_the_tampered_copy() {
     assert!(text.contains("REFUSED (stale)"));
     assert!(decode_png(&dir.path().join("demo.png")).starts_with("DS1:"));
 }
+
+/// Issue 3: every document with both algorithms, and the documents' own rules at the CLI.
+#[test]
+fn all_documents_with_both_algorithms() {
+    for alg in ["ed25519", "es256"] {
+        let s = setup(alg);
+        let d = s.dir.path();
+        for (kind, doc_type) in
+            [("passport", "passport"), ("temp-pass", "temporary-pass"), ("licence", "driving-licence")]
+        {
+            let example = docseal(d, &["example", kind]);
+            std::fs::write(d.join(format!("{kind}.json")), &example.stdout).expect("write example");
+            let data = format!("{kind}.json");
+            let issue = docseal(d, &["issue", kind, "--data", &data, "--key", "k.pem", "--issuer", "X"]);
+            assert_eq!(issue.status.code(), Some(0), "{kind}: {}", String::from_utf8_lossy(&issue.stderr));
+            let (code, json) = s.verify("t.json", &[], &stdout(&issue));
+            assert_eq!(code, 0, "{json}");
+            assert_eq!(json["document_type"], doc_type);
+            if kind == "passport" {
+                assert_eq!(json["document"]["mrz"][1].as_str().map(str::len), Some(44));
+            }
+        }
+    }
+}
+
+#[test]
+fn document_rules_at_the_command_line() {
+    let s = setup("ed25519");
+    let d = s.dir.path();
+    let edit = |source: &str, target: &str, f: &dyn Fn(&mut Value)| {
+        let mut json: Value = serde_json::from_slice(&std::fs::read(d.join(source)).expect("read")).expect("json");
+        f(&mut json);
+        std::fs::write(d.join(target), json.to_string()).expect("write");
+    };
+    let issue = |kind: &str, data: &str, extra: &[&str]| {
+        let mut args = vec!["issue", kind, "--data", data, "--key", "k.pem", "--issuer", "X"];
+        args.extend_from_slice(extra);
+        docseal(d, &args)
+    };
+    let refused = |out: &Output, needle: &str| {
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{err}");
+    };
+    // Licence: C6 without a base class; a suspended licence; 12 points verifies as not usable.
+    edit("lic.json", "c6.json", &|j| j["driving_privileges"] = serde_json::json!([{"vehicle_category_code": "C6"}]));
+    refused(&issue("licence", "c6.json", &[]), "C6 requires");
+    edit("lic.json", "suspended.json", &|j| j["status"] = "D".into());
+    refused(&issue("licence", "suspended.json", &[]), "suspended");
+    edit("lic.json", "full.json", &|j| j["points"] = 12.into());
+    let full = issue("licence", "full.json", &[]);
+    assert_eq!(full.status.code(), Some(0));
+    let (code, json) = s.verify("t.json", &[], &stdout(&full));
+    assert_eq!((code, &json["usable"]), (0, &Value::Bool(false)));
+    assert!(json["not_usable"].as_str().unwrap_or("").contains("12 points"), "{json}");
+
+    // Pass: 8 days, past the permit, a third in the month; rail passes, a class fails.
+    std::fs::write(d.join("pass.json"), docseal(d, &["example", "temp-pass"]).stdout).expect("pass.json");
+    edit("pass.json", "eight.json", &|j| {
+        let from: chrono::NaiveDate = j["valid_from"].as_str().and_then(|t| t.parse().ok()).expect("from");
+        j["valid_until"] = (from + chrono::Days::new(7)).to_string().into();
+    });
+    refused(&issue("temp-pass", "eight.json", &[]), "at most 7");
+    edit("pass.json", "late.json", &|j| j["permit_expiry_date"] = j["valid_from"].clone());
+    refused(&issue("temp-pass", "late.json", &[]), "permit_expiry_date");
+    let today = Utc::now().date_naive().to_string();
+    let history = format!(
+        r#"[{{"permit_number": "H1234567800", "issued_on": "{today}"}}, {{"permit_number": "H1234567801", "issued_on": "{today}"}}]"#
+    );
+    std::fs::write(d.join("history.json"), history).expect("history");
+    refused(&issue("temp-pass", "pass.json", &["--history", "history.json"]), "at most 2 per month");
+    let pass = issue("temp-pass", "pass.json", &[]);
+    assert_eq!(pass.status.code(), Some(0));
+    let pass = stdout(&pass);
+    assert_eq!(s.verify("t.json", &["--travel-mode", "rail"], &pass).0, 0);
+    let (code, json) = s.verify("t.json", &["--travel-mode", "road"], &pass);
+    assert_eq!((code, json["error"]["kind"].as_str()), (1, Some("policy")));
+    let (code, json) = s.verify("t.json", &["--require-class", "C1"], &pass);
+    assert_eq!((code, json["error"]["kind"].as_str()), (1, Some("policy")));
+    assert!(json["error"]["message"].as_str().unwrap_or("").contains("class C1"), "names the requirement");
+    let (code, _) = s.verify("t.json", &["--require-class", "C1", "--min-age", "18"], &s.payload);
+    assert_eq!(code, 0);
+    let (code, json) = s.verify("t.json", &["--require-class", "A2"], &s.payload);
+    assert_eq!((code, json["error"]["kind"].as_str()), (1, Some("policy")));
+}

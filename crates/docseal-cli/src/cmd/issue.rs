@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 use docseal::codec::qr::{ErrorCorrection, Qr};
-use docseal::model::{Credential, DrivingLicence};
+use docseal::model::{Credential, IssuedPass};
 use docseal::{Issuer, SigningKey};
 
 use crate::Failure;
@@ -20,9 +20,15 @@ pub(crate) fn ecc(arg: EccArg) -> ErrorCorrection {
 }
 
 fn parse_document(kind: DocumentKind, json: &str) -> Result<Credential, Failure> {
-    let invalid = |e: serde_json::Error| Failure::Invalid(format!("invalid document JSON: {e}"));
-    match kind {
-        DocumentKind::Licence => serde_json::from_str::<DrivingLicence>(json).map(Credential::from).map_err(invalid),
+    Credential::from_json(super::document_type(kind), json)
+        .map_err(|e| Failure::Invalid(format!("invalid document JSON: {e}")))
+}
+
+fn read_history(path: Option<&Path>) -> Result<Vec<IssuedPass>, Failure> {
+    match path {
+        None => Ok(Vec::new()),
+        Some(p) => serde_json::from_str(&read_input(p)?)
+            .map_err(|e| Failure::usage(format!("{}: not a pass history: {e}", p.display()))),
     }
 }
 
@@ -50,8 +56,19 @@ pub(crate) fn run(args: &IssueArgs) -> Result<ExitCode, Failure> {
         issuer = issuer.with_validity(v);
     }
     let at = args.at.unwrap_or_else(Utc::now);
-    let issued =
-        issuer.issue(&credential, at).map_err(|e| Failure::Invalid(format!("cannot issue ({}): {e}", e.kind())))?;
+    let issued = match &credential {
+        Credential::TemporaryPass(pass) => {
+            let history = read_history(args.history.as_deref())?;
+            if args.history.is_none() {
+                eprintln!(
+                    "docseal: no --history given: the 2-passes-per-month limit is checked against an empty history"
+                );
+            }
+            issuer.issue_pass(pass, at, history.as_slice())
+        }
+        other => issuer.issue(other, at),
+    };
+    let issued = issued.map_err(|e| Failure::Invalid(format!("cannot issue ({}): {e}", e.kind())))?;
     let qr = Qr::new(&issued.text, ecc(args.ecc)).map_err(|e| Failure::Invalid(e.to_string()))?;
     if let Some(path) = &args.qr {
         write_qr(path, &qr, args.force)?;

@@ -26,11 +26,23 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
     }
 }
 
+/// The library's document type for a command-line name.
+pub(crate) fn document_type(kind: DocumentKind) -> docseal::model::DocumentType {
+    use docseal::model::DocumentType;
+    match kind {
+        DocumentKind::Passport => DocumentType::Passport,
+        DocumentKind::Licence => DocumentType::DrivingLicence,
+        DocumentKind::TempPass => DocumentType::TemporaryPass,
+    }
+}
+
 /// The sample document, with anything time-dependent set for today.
 pub(crate) fn sample(kind: DocumentKind) -> Credential {
     let today = Utc::now().date_naive();
     match kind {
+        DocumentKind::Passport => Credential::from(docseal::samples::passport()),
         DocumentKind::Licence => Credential::from(docseal::samples::licence_on(today)),
+        DocumentKind::TempPass => Credential::from(docseal::samples::pass_on(today)),
     }
 }
 

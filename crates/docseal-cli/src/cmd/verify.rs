@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use chrono::Utc;
-use docseal::model::{Credential, Usability};
+use docseal::model::{Credential, DocumentType, Usability};
 use docseal::{Policy, Requirement, TrustList, Verified, Verifier};
 
 use crate::Failure;
@@ -21,6 +21,22 @@ pub(crate) fn verifier(args: &VerifyArgs) -> Result<Verifier, Failure> {
     }
     if let Some(age) = args.min_age {
         policy = policy.require(Requirement::MinAge(age));
+    }
+    if let Some(mode) = &args.travel_mode {
+        policy = policy.require(Requirement::TravelMode(mode.clone()));
+    }
+    if let Some(name) = &args.document_type {
+        let t = match name.as_str() {
+            "passport" => DocumentType::Passport,
+            "driving-licence" => DocumentType::DrivingLicence,
+            "temporary-pass" => DocumentType::TemporaryPass,
+            other => {
+                return Err(Failure::usage(format!(
+                    "--document-type {other:?}: passport, driving-licence or temporary-pass"
+                )));
+            }
+        };
+        policy = policy.require(Requirement::DocumentType(t));
     }
     Ok(Verifier::new(trust).with_policy(policy))
 }
