@@ -32,6 +32,9 @@ pub(crate) enum Command {
         /// The payload, or `-` (default) for standard input.
         payload: Option<String>,
     },
+    /// Generate a mixed corpus of payloads (all documents, both algorithms, a share of bad
+    /// ones of every kind) and its trust list, for bulk tests and benchmarks.
+    Generate(GenerateArgs),
     /// Issue, render and verify a sample licence, then show a tampered copy refused.
     Demo {
         /// Where to write the demo's QR image (default: the system's temp directory).
@@ -145,8 +148,34 @@ pub(crate) struct VerifyArgs {
     /// Print one JSON object.
     #[arg(long)]
     pub(crate) json: bool,
+    /// Verify one payload per line of this file (`-` for standard input); JSON lines out, in
+    /// input order, with a summary on standard error.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) bulk: Option<PathBuf>,
     /// The payload, or `-` (default) for standard input.
     pub(crate) payload: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GenerateArgs {
+    /// How many payloads.
+    #[arg(long)]
+    pub(crate) count: usize,
+    /// Share of bad payloads, 0 to 1.
+    #[arg(long, default_value = "0.1")]
+    pub(crate) bad_share: f64,
+    /// Seed: the same seed and count give the same keys and documents.
+    #[arg(long, default_value = "1")]
+    pub(crate) seed: u64,
+    /// Where to write the payloads, one per line.
+    #[arg(long)]
+    pub(crate) out: PathBuf,
+    /// Where to write the trust list.
+    #[arg(long)]
+    pub(crate) trust_out: PathBuf,
+    /// Replace existing files.
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {

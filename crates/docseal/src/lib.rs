@@ -48,6 +48,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod bulk;
 pub mod codec;
 pub mod cose;
 mod error;

@@ -1,5 +1,6 @@
 //! One function per subcommand.
 
+mod bulk;
 mod demo;
 mod issue;
 mod keygen;
@@ -22,6 +23,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Issue(args) => issue::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Inspect { payload } => inspect(payload.as_deref()),
+        Command::Generate(args) => bulk::generate(&args),
         Command::Demo { qr } => demo::run(qr.as_deref()),
     }
 }

@@ -43,6 +43,9 @@ pub(crate) fn verifier(args: &VerifyArgs) -> Result<Verifier, Failure> {
 
 pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
     let verifier = verifier(args)?;
+    if let Some(path) = &args.bulk {
+        return super::bulk::run(&verifier, path, args.at.unwrap_or_else(Utc::now));
+    }
     let text = read_payload(args.payload.as_deref())?;
     let now = args.at.unwrap_or_else(Utc::now);
     let result = verifier.verify(&text, now);

@@ -117,12 +117,16 @@ impl Issuer {
         history: &(impl PassHistory + ?Sized),
     ) -> Result<Issued> {
         check_monthly_limit(pass, at.date_naive(), history)?;
-        let prepared = PreparedCredential {
+        self.issue_prepared(&self.prepare_pass_unchecked(pass), at)
+    }
+
+    /// Prepares a pass without the monthly limit, for test corpora that reuse one pass.
+    pub(crate) fn prepare_pass_unchecked(&self, pass: &TemporaryPass) -> PreparedCredential {
+        PreparedCredential {
             document: EncodedDocument::new(&Credential::TemporaryPass(pass.clone())),
             latest_expiry: day_after(pass.data().valid_until),
             points_cycle: None,
-        };
-        self.issue_prepared(&prepared, at)
+        }
     }
 
     /// Issues a copy generated at `at`, with a random credential id.

@@ -59,12 +59,9 @@ impl Verifier {
     /// # Errors
     /// The first check that fails, as an [`Error`] whose [`Error::kind`] names the stage.
     pub fn verify(&self, text: &str, now: DateTime<Utc>) -> Result<Verified<Credential>> {
-        let limits = DecodeLimits {
-            max_text: self.policy.limits.max_text_len,
-            max_inflated: self.policy.limits.max_inflated_len,
-        };
-        let cose = codec::decode_text(text, limits)?;
-        self.verify_cose(&cose, now)
+        let pending = self.prepare(text)?;
+        let signers = pending.verify_each();
+        self.finish(pending, signers, now)
     }
 
     /// Verifies a tagged COSE_Sign1 (the bytes inside the QR text) at time `now`.
@@ -72,36 +69,29 @@ impl Verifier {
     /// # Errors
     /// As [`Verifier::verify`], from the COSE stage on.
     pub fn verify_cose(&self, cose: &[u8], now: DateTime<Utc>) -> Result<Verified<Credential>> {
-        let parsed = parse_sign1(cose)?;
-        let signers = self
-            .signers(parsed.kid, parsed.alg, |key| key.key.verify(&parsed.to_be_signed, &parsed.signature).is_ok())?;
-        let (claims, credential) = wire::decode_payload(&parsed.payload)?;
-        let scope = Scope::Document(credential.document_type());
-        let trusted = pick_in_scope(&signers, scope, &claims)?;
-        self.check_time(&claims, now)?;
-        for requirement in &self.policy.requirements {
-            requirement.check(&credential, now)?;
-        }
-        let usability = credential.usability(now.date_naive());
-        Ok(Verified {
-            credential,
-            claims,
-            kid: parsed.kid,
-            algorithm: trusted.key.algorithm(),
-            trusted_name: trusted.name.clone(),
-            profile: Profile::Ds1,
-            usability,
-        })
+        let pending = self.prepare_cose(cose)?;
+        let signers = pending.verify_each();
+        self.finish(pending, signers, now)
     }
 
-    /// The trusted keys under `kid` whose algorithm matches the header and for which
-    /// `verifies` holds. Refuses a missing or mismatched `alg` before any signature check.
-    fn signers(
-        &self,
-        kid: crate::cose::Kid,
-        alg: Option<i64>,
-        verifies: impl Fn(&TrustedKey) -> bool,
-    ) -> Result<Vec<&TrustedKey>> {
+    /// Everything before the signature: text to COSE, headers, trust lookup, `alg` check.
+    pub(crate) fn prepare(&self, text: &str) -> Result<Pending<'_>> {
+        let limits = DecodeLimits {
+            max_text: self.policy.limits.max_text_len,
+            max_inflated: self.policy.limits.max_inflated_len,
+        };
+        self.prepare_cose(&codec::decode_text(text, limits)?)
+    }
+
+    fn prepare_cose(&self, cose: &[u8]) -> Result<Pending<'_>> {
+        let parsed = parse_sign1(cose)?;
+        let candidates = self.candidates(parsed.kid, parsed.alg)?;
+        Ok(Pending { parsed, candidates })
+    }
+
+    /// The trusted keys under `kid` whose algorithm matches the header. Refuses a missing or
+    /// mismatched `alg` before any signature check.
+    fn candidates(&self, kid: crate::cose::Kid, alg: Option<i64>) -> Result<Vec<&TrustedKey>> {
         let count = self.trust.count(kid);
         if count == 0 {
             return Err(Error::UnknownKid { kid });
@@ -122,8 +112,36 @@ impl Verifier {
             };
             return Err(Error::Algorithm { header, key, kid });
         }
-        let signers: Vec<_> = matching.into_iter().filter(|k| verifies(k)).collect();
-        if signers.is_empty() { Err(Error::Signature) } else { Ok(signers) }
+        Ok(matching)
+    }
+
+    /// Everything after the signature: claims, document rules, key scope, times, requirements.
+    pub(crate) fn finish(
+        &self,
+        pending: Pending<'_>,
+        signers: Vec<&TrustedKey>,
+        now: DateTime<Utc>,
+    ) -> Result<Verified<Credential>> {
+        if signers.is_empty() {
+            return Err(Error::Signature);
+        }
+        let (claims, credential) = wire::decode_payload(&pending.parsed.payload)?;
+        let scope = Scope::Document(credential.document_type());
+        let trusted = pick_in_scope(&signers, scope, &claims)?;
+        self.check_time(&claims, now)?;
+        for requirement in &self.policy.requirements {
+            requirement.check(&credential, now)?;
+        }
+        let usability = credential.usability(now.date_naive());
+        Ok(Verified {
+            credential,
+            claims,
+            kid: pending.parsed.kid,
+            algorithm: trusted.key.algorithm(),
+            trusted_name: trusted.name.clone(),
+            profile: Profile::Ds1,
+            usability,
+        })
     }
 
     fn check_time(&self, claims: &Claims, now: DateTime<Utc>) -> Result<()> {
@@ -145,6 +163,21 @@ impl Verifier {
             }
         }
         Ok(())
+    }
+}
+
+/// A parsed credential whose signature has not been checked yet, with the trusted keys
+/// that may have made it.
+pub(crate) struct Pending<'v> {
+    pub(crate) parsed: crate::cose::ParsedSign1,
+    pub(crate) candidates: Vec<&'v TrustedKey>,
+}
+
+impl<'v> Pending<'v> {
+    /// The candidates whose signature check (`verify_strict` for Ed25519) holds.
+    pub(crate) fn verify_each(&self) -> Vec<&'v TrustedKey> {
+        let (tbs, sig) = (&self.parsed.to_be_signed, &self.parsed.signature);
+        self.candidates.iter().copied().filter(|k| k.key.verify(tbs, sig).is_ok()).collect()
     }
 }
 

@@ -3,7 +3,11 @@
 //! They are valid documents (check characters, dates and classes all hold), so
 //! `docseal example licence` can be fed straight into `docseal issue licence`.
 
+mod corpus;
+
 use chrono::NaiveDate;
+
+pub use corpus::{BAD_KINDS, Corpus};
 
 use crate::model::{
     BackPage, ClassSystem, DrivingLicence, DrivingPrivilege, FrontPage, LicenceStatus, PassData, Passport,

@@ -1,0 +1,90 @@
+//! `verify --bulk` and `generate`.
+
+use std::io::{BufRead, BufReader, IsTerminal as _, Write as _};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use docseal::Verifier;
+use docseal::bulk::verify_lines;
+use docseal::samples::Corpus;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::Failure;
+use crate::cli::GenerateArgs;
+use crate::files::write_atomic;
+use crate::report;
+
+/// Lines verified together: enough to fill batches on every core, small enough for bounded memory.
+const CHUNK: usize = 4096;
+
+pub(crate) fn run(verifier: &Verifier, path: &Path, now: DateTime<Utc>) -> Result<ExitCode, Failure> {
+    let input: Box<dyn BufRead> = if path == Path::new("-") {
+        Box::new(BufReader::new(std::io::stdin().lock()))
+    } else {
+        let file =
+            std::fs::File::open(path).map_err(|e| Failure::usage(format!("cannot read {}: {e}", path.display())))?;
+        Box::new(BufReader::with_capacity(1 << 16, file))
+    };
+    let progress = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {human_pos} payloads verified ({per_sec}) {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let started = Instant::now();
+    let summary = verify_lines(verifier, input, now, CHUNK, |result| {
+        let json = match result {
+            Ok(v) => report::valid(v),
+            Err(e) => report::invalid(e),
+        };
+        progress.inc(1);
+        writeln!(out, "{json}")
+    })
+    .map_err(|e| Failure::usage(format!("bulk verification stopped: {e}")))?;
+    out.flush().map_err(|e| Failure::usage(format!("cannot write: {e}")))?;
+    progress.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let refused: Vec<String> = summary.refused.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    eprintln!(
+        "docseal: {} payloads, {} valid, {} refused{}{}; {:.0} credentials/s",
+        summary.total,
+        summary.valid,
+        summary.total - summary.valid,
+        if refused.is_empty() { "" } else { ": " },
+        refused.join(", "),
+        summary.total as f64 / seconds.max(1e-9)
+    );
+    Ok(if summary.valid == summary.total { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+pub(crate) fn generate(args: &GenerateArgs) -> Result<ExitCode, Failure> {
+    if !(0.0..=1.0).contains(&args.bad_share) {
+        return Err(Failure::usage("--bad-share must be between 0 and 1"));
+    }
+    // safe: the share is in 0..=1, so the product fits in u32.
+    let per_mille = (args.bad_share * 1000.0).round() as u32;
+    let corpus = Corpus::generate(args.count, per_mille, args.seed, Utc::now())
+        .map_err(|e| Failure::usage(format!("cannot generate: {e}")))?;
+    let mut lines = String::with_capacity(corpus.payloads.iter().map(|p| p.len() + 1).sum());
+    for p in &corpus.payloads {
+        lines.push_str(p);
+        lines.push('\n');
+    }
+    write_atomic(&args.out, lines.as_bytes(), 0o644, args.force)?;
+    write_atomic(&args.trust_out, corpus.trust_json.as_bytes(), 0o644, args.force)?;
+    let bad = corpus.expected.iter().filter(|e| e.is_some()).count();
+    eprintln!(
+        "docseal: wrote {} payloads ({bad} bad) to {} and the trust list to {}",
+        corpus.payloads.len(),
+        args.out.display(),
+        args.trust_out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,103 @@
+//! Bulk verification: many payloads at close to the raw cost of their signature checks.
+//!
+//! The pass is the single path's, cut in three stages so the signature stage can be shared:
+//! decode and look up keys (in parallel), check signatures (Ed25519 in batches with
+//! `verify_batch`, everything else one by one), then decode claims and apply the rules (in
+//! parallel). Results come back in input order and equal what [`Verifier::verify`] gives for
+//! each input.
+//!
+//! # Batch semantics
+//!
+//! `verify_batch` skips checks that `verify_strict` makes, so before batching: issuer keys
+//! are screened for weak (small-order) points when the trust list loads, and each signature's
+//! `R` must be a canonical encoding that is not one of the small-order points (a table
+//! compare). A failed batch is bisected down to single items, which are checked with
+//! `verify_strict`, so a forged signature is reported exactly as the single path reports it.
+//!
+//! One difference remains, as for every cofactorless batch verifier: an `R` with a torsion
+//! component, which only the holder of the signing key can produce, is refused by
+//! `verify_strict` but accepted by the batch equation with some probability. A trusted issuer
+//! does not do that by accident; if you must defend against a malicious trusted issuer, use
+//! [`Verifier::verify`].
+
+mod lines;
+mod screen;
+
+use chrono::{DateTime, Utc};
+
+pub use lines::{LineSummary, verify_lines};
+
+use crate::error::Result;
+use crate::model::Credential;
+use crate::trust::TrustedKey;
+use crate::verify::{Pending, Verified, Verifier};
+
+/// Signatures per `verify_batch` call: large enough to amortise the multiscalar
+/// multiplication, small enough that a bisection after a forgery stays cheap.
+const BATCH: usize = 64;
+
+#[cfg(feature = "parallel")]
+mod par {
+    pub(super) use rayon::prelude::*;
+}
+
+impl Verifier {
+    /// Verifies many payloads at `now`; the i-th result is what [`Verifier::verify`] gives
+    /// for the i-th text (see the module docs for the one documented caveat).
+    pub fn verify_many<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+        now: DateTime<Utc>,
+    ) -> Vec<Result<Verified<Credential>>> {
+        let prepared: Vec<Result<Pending<'_>>> = map(texts, |t| self.prepare(t.as_ref()));
+        let batchable: Vec<usize> =
+            (0..prepared.len()).filter(|&i| prepared[i].as_ref().is_ok_and(screen::batchable)).collect();
+        let outcomes: Vec<bool> = {
+            let chunks: Vec<&[usize]> = batchable.chunks(BATCH).collect();
+            let per_chunk = map(&chunks, |chunk| {
+                let items: Vec<&Pending<'_>> = chunk.iter().filter_map(|&i| prepared[i].as_ref().ok()).collect();
+                screen::verify_bisecting(&items)
+            });
+            per_chunk.into_iter().flatten().collect()
+        };
+        let mut batch_outcome: Vec<Option<bool>> = vec![None; prepared.len()];
+        for (&i, ok) in batchable.iter().zip(outcomes) {
+            batch_outcome[i] = Some(ok);
+        }
+        let work: Vec<(Result<Pending<'_>>, Option<bool>)> = prepared.into_iter().zip(batch_outcome).collect();
+        map_owned(work, |(pending, outcome)| {
+            let pending = pending?;
+            let signers: Vec<&TrustedKey> = match outcome {
+                Some(true) => pending.candidates.clone(),
+                Some(false) => Vec::new(),
+                None => pending.verify_each(),
+            };
+            self.finish(pending, signers, now)
+        })
+    }
+}
+
+#[cfg(feature = "parallel")]
+fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    use par::*;
+    items.par_iter().map(f).collect()
+}
+
+#[cfg(not(feature = "parallel"))]
+fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    items.iter().map(f).collect()
+}
+
+#[cfg(feature = "parallel")]
+fn map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
+    use par::*;
+    items.into_par_iter().map(f).collect()
+}
+
+#[cfg(not(feature = "parallel"))]
+fn map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
+    items.into_iter().map(f).collect()
+}
+
+#[cfg(test)]
+mod tests;
