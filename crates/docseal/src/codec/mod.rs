@@ -10,11 +10,19 @@ use crate::error::{Error, Result};
 /// The DS1 context prefix.
 pub const DS1_PREFIX: &str = "DS1:";
 
-/// Size caps on the way in; see [`crate::verify::Limits`] for defaults.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct DecodeLimits {
-    pub(crate) max_text: usize,
-    pub(crate) max_inflated: usize,
+/// Size caps on the way in (the verifier takes them from its policy's limits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeLimits {
+    /// Longest accepted text, in bytes.
+    pub max_text: usize,
+    /// Largest inflated body, in bytes.
+    pub max_inflated: usize,
+}
+
+impl Default for DecodeLimits {
+    fn default() -> Self {
+        Self { max_text: 8 * 1024, max_inflated: 16 * 1024 }
+    }
 }
 
 /// Wraps COSE bytes for a QR code: zlib when that is shorter, then base45, then `DS1:`.
@@ -35,8 +43,11 @@ fn deflate(bytes: &[u8]) -> Vec<u8> {
     z.finish().unwrap_or_default()
 }
 
-/// Unwraps QR text into COSE bytes.
-pub(crate) fn decode_text(text: &str, limits: DecodeLimits) -> Result<Vec<u8>> {
+/// Unwraps QR text into COSE bytes: prefix, base45, and zlib when the body starts with 0x78.
+///
+/// # Errors
+/// [`Error::Limit`] over the caps, [`Error::Prefix`], [`Error::Base45`], [`Error::Decompress`].
+pub fn decode_text(text: &str, limits: DecodeLimits) -> Result<Vec<u8>> {
     if text.len() > limits.max_text {
         return Err(Error::Limit { limit: "max_text_len", max: limits.max_text as u64, actual: text.len() as u64 });
     }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use ed25519_dalek::pkcs8::{DecodePrivateKey as _, DecodePublicKey as _, EncodePrivateKey as _, EncodePublicKey as _};
-use signature::{Signer as _, Verifier as _};
+use signature::Signer as _;
 use zeroize::Zeroizing;
 
 use super::{Algorithm, Kid};
@@ -119,7 +119,10 @@ impl SigningKey {
             SigningInner::Ed25519(k) => {
                 VerifyingKey { inner: VerifyingInner::Ed25519(k.verifying_key()), kid: self.kid }
             }
-            SigningInner::Es256(k) => VerifyingKey { inner: VerifyingInner::Es256(*k.verifying_key()), kid: self.kid },
+            SigningInner::Es256(k) => {
+                let vk = *k.verifying_key();
+                VerifyingKey { inner: VerifyingInner::Es256(vk, sec1_uncompressed(&vk)), kid: self.kid }
+            }
         }
     }
 
@@ -139,7 +142,17 @@ impl SigningKey {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum VerifyingInner {
     Ed25519(ed25519_dalek::VerifyingKey),
-    Es256(p256::ecdsa::VerifyingKey),
+    /// The key, and its uncompressed SEC1 point for ring (computed once, at load).
+    Es256(p256::ecdsa::VerifyingKey, [u8; 65]),
+}
+
+fn sec1_uncompressed(key: &p256::ecdsa::VerifyingKey) -> [u8; 65] {
+    let point = key.to_sec1_point(false);
+    let mut out = [0u8; 65];
+    if point.as_bytes().len() == 65 {
+        out.copy_from_slice(point.as_bytes());
+    }
+    out
 }
 
 /// A public key trusted to verify credentials.
@@ -183,7 +196,7 @@ impl VerifyingKey {
             return Ok(Self { inner: VerifyingInner::Ed25519(key), kid });
         }
         match p256::ecdsa::VerifyingKey::from_public_key_der(der) {
-            Ok(key) => Ok(Self { inner: VerifyingInner::Es256(key), kid }),
+            Ok(key) => Ok(Self { inner: VerifyingInner::Es256(key, sec1_uncompressed(&key)), kid }),
             Err(e) => Err(Error::key(format!("not an Ed25519 or P-256 public key: {e}"))),
         }
     }
@@ -196,7 +209,7 @@ impl VerifyingKey {
         let le = pem_rfc7468::LineEnding::LF;
         match &self.inner {
             VerifyingInner::Ed25519(k) => k.to_public_key_pem(le),
-            VerifyingInner::Es256(k) => k.to_public_key_pem(le),
+            VerifyingInner::Es256(k, _) => k.to_public_key_pem(le),
         }
         .map_err(|e| Error::key(format!("SPKI encoding: {e}")))
     }
@@ -212,7 +225,7 @@ impl VerifyingKey {
     pub fn algorithm(&self) -> Algorithm {
         match self.inner {
             VerifyingInner::Ed25519(_) => Algorithm::EdDsa,
-            VerifyingInner::Es256(_) => Algorithm::Es256,
+            VerifyingInner::Es256(..) => Algorithm::Es256,
         }
     }
 
@@ -227,7 +240,7 @@ impl VerifyingKey {
     pub fn as_ed25519(&self) -> Option<&ed25519_dalek::VerifyingKey> {
         match &self.inner {
             VerifyingInner::Ed25519(k) => Some(k),
-            VerifyingInner::Es256(_) => None,
+            VerifyingInner::Es256(..) => None,
         }
     }
 
@@ -241,13 +254,24 @@ impl VerifyingKey {
                 .ok()
                 .map(|s| ed25519_dalek::Signature::from_bytes(&s))
                 .is_some_and(|s| k.verify_strict(message, &s).is_ok()),
-            VerifyingInner::Es256(k) => {
-                signature.len() == 64
-                    && p256::ecdsa::Signature::from_slice(signature).is_ok_and(|s| k.verify(message, &s).is_ok())
-            }
+            VerifyingInner::Es256(k, sec1) => signature.len() == 64 && verify_es256(k, sec1, message, signature),
         };
         if ok { Ok(()) } else { Err(Error::Signature) }
     }
+}
+
+/// ES256 over a fixed 64-byte r||s, with the pure-Rust p256 crate.
+#[cfg(not(feature = "ring"))]
+fn verify_es256(key: &p256::ecdsa::VerifyingKey, _sec1: &[u8; 65], message: &[u8], signature: &[u8]) -> bool {
+    use signature::Verifier as _;
+    p256::ecdsa::Signature::from_slice(signature).is_ok_and(|s| key.verify(message, &s).is_ok())
+}
+
+/// ES256 over a fixed 64-byte r||s, with ring (feature `ring`).
+#[cfg(feature = "ring")]
+fn verify_es256(_key: &p256::ecdsa::VerifyingKey, sec1: &[u8; 65], message: &[u8], signature: &[u8]) -> bool {
+    use ring::signature::{ECDSA_P256_SHA256_FIXED, UnparsedPublicKey};
+    UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, sec1).verify(message, signature).is_ok()
 }
 
 fn spki_der_ed25519(key: &ed25519_dalek::VerifyingKey) -> Vec<u8> {

@@ -12,6 +12,10 @@ use base64::engine::general_purpose::STANDARD;
 pub use key::{SigningKey, VerifyingKey};
 pub use sign1::{ParsedSign1, PreparedSign1, parse_sign1, replace_payload};
 
+/// Which implementation verifies ES256 in this build: `"ring"` with the `ring` feature,
+/// else the pure-Rust `"p256"`.
+pub const ES256_BACKEND: &str = if cfg!(feature = "ring") { "ring" } else { "p256" };
+
 /// The signature algorithms docseal knows (IANA COSE registry values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

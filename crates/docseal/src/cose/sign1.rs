@@ -1,6 +1,6 @@
 //! COSE_Sign1 create (one- and two-phase) and parse.
 
-use coset::{CoseSign1, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable as _};
+use coset::{AsCborValue as _, CoseSign1, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable as _};
 
 use super::{Algorithm, Kid, SigningKey};
 use crate::error::{Error, Result};
@@ -77,7 +77,17 @@ pub struct ParsedSign1 {
 /// # Errors
 /// [`Error::Cose`] naming the first requirement the structure breaks.
 pub fn parse_sign1(bytes: &[u8]) -> Result<ParsedSign1> {
-    let sign1 = CoseSign1::from_tagged_slice(bytes).map_err(|e| Error::cose(e.to_string()))?;
+    // Read the CBOR ourselves (small scratch buffer, trailing bytes refused), then let coset
+    // interpret it; `from_tagged_slice` would zero a 4 KiB buffer on every call.
+    let value = crate::wire::cbor::read_one(bytes, "COSE_Sign1").map_err(|e| match e {
+        Error::Cbor { reason } => Error::Cose { reason },
+        other => other,
+    })?;
+    let sign1 = match value {
+        ciborium::value::Value::Tag(18, inner) => CoseSign1::from_cbor_value(*inner),
+        _ => return Err(Error::cose("expected a COSE_Sign1 with tag 18")),
+    }
+    .map_err(|e| Error::cose(e.to_string()))?;
     let header = &sign1.protected.header;
     if !header.crit.is_empty() {
         return Err(Error::cose("critical header parameters are not supported"));

@@ -21,22 +21,49 @@ pub(crate) fn to_vec(value: &Value) -> Vec<u8> {
     out
 }
 
-/// Parses one deterministic CBOR item that spans all of `bytes`.
+/// Parses one deterministic CBOR item that spans all of `bytes`, at most `max_depth` deep.
 pub(crate) fn from_slice_deterministic(bytes: &[u8], max_depth: usize, what: &str) -> Result<Value> {
+    let value = read_one(bytes, what)?;
+    let depth = depth(&value);
+    if depth > max_depth {
+        return Err(Error::Limit { limit: "cbor_depth", max: max_depth as u64, actual: depth as u64 });
+    }
+    if to_vec(&value) != bytes {
+        return Err(Error::cbor(format!("{what}: not in deterministic encoding")));
+    }
+    Ok(value)
+}
+
+/// Nesting beyond this is refused while parsing (ciborium's own recursion guard).
+pub(crate) const PARSER_DEPTH_GUARD: u64 = 256;
+
+/// Reads exactly one CBOR item spanning `bytes`.
+///
+/// A small scratch buffer: ciborium's default zero-fills 4 KiB per call, which cost more than
+/// the rest of the decoding; longer strings are read in segments, which is correct too.
+pub(crate) fn read_one(bytes: &[u8], what: &str) -> Result<Value> {
     let mut reader = bytes;
-    let value: Value = ciborium::de::from_reader_with_recursion_limit(&mut reader, max_depth).map_err(|e| match e {
+    let mut scratch = [0u8; 128];
+    let value: Value = ciborium::de::from_reader_with_buffer(&mut reader, &mut scratch).map_err(|e| match e {
         ciborium::de::Error::RecursionLimitExceeded => {
-            Error::Limit { limit: "cbor_depth", max: max_depth as u64, actual: max_depth as u64 + 1 }
+            Error::Limit { limit: "cbor_depth", max: PARSER_DEPTH_GUARD, actual: PARSER_DEPTH_GUARD + 1 }
         }
         other => Error::cbor(format!("{what}: {other}")),
     })?;
     if !reader.is_empty() {
         return Err(Error::cbor(format!("{what}: {} trailing bytes", reader.len())));
     }
-    if to_vec(&value) != bytes {
-        return Err(Error::cbor(format!("{what}: not in deterministic encoding")));
-    }
     Ok(value)
+}
+
+/// Nesting depth of a value: 1 for a scalar, one more per array, map or tag level.
+fn depth(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => 1 + a.iter().map(depth).max().unwrap_or(0),
+        Value::Map(m) => 1 + m.iter().map(|(k, v)| depth(k).max(depth(v))).max().unwrap_or(0),
+        Value::Tag(_, inner) => 1 + depth(inner),
+        _ => 1,
+    }
 }
 
 /// RFC 8949 deterministic order of integer keys: non-negative ascending, then negative
