@@ -147,8 +147,14 @@ pub(super) fn decode(mut m: MapReader) -> Result<DrivingLicence> {
     let issuing_country = req_text(&mut m, key::ISSUING_COUNTRY, "issuing_country")?;
     let portrait_sha256 = opt(&mut m, key::PORTRAIT_SHA256, |v| text(v, "portrait_sha256"))?;
     let file_number = req_text(&mut m, key::FILE_NUMBER, "file_number")?;
-    let record =
-        opt(&mut m, key::RECORD, |v| array(v, "record")?.into_iter().map(record_entry).collect())?.unwrap_or_default();
+    let record = match m.optional(key::RECORD)? {
+        // An empty record is written by leaving the key out: one encoding per document.
+        Some(v) => match array(v, "record")?.into_iter().map(record_entry).collect::<Result<Vec<_>>>()? {
+            r if r.is_empty() => return Err(Error::cbor("record: an empty record is omitted, not written")),
+            r => r,
+        },
+        None => Vec::new(),
+    };
     let points = u8::try_from(int(&m.required(key::POINTS, "points")?, "points")?)
         .map_err(|_| Error::cbor("points: out of range"))?;
     let points_cycle_start = req_date(&mut m, key::POINTS_CYCLE_START, "points_cycle_start")?;

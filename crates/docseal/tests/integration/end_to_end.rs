@@ -1,6 +1,5 @@
 //! The whole pass through the public API, for both algorithms: PEM keys, a JSON trust list,
 //! issue, QR text, verify, refusals.
-#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use std::time::Duration;
 
