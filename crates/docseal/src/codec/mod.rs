@@ -56,11 +56,23 @@ pub fn decode_text(text: &str, limits: DecodeLimits) -> Result<Vec<u8>> {
         return Err(Error::Prefix { found });
     };
     let raw = base45::decode(body).map_err(|_| Error::Base45 { reason: base45_reason(body) })?;
+    // The base45 crate wraps a final pair above 255 into a byte; RFC 9285 says refuse it.
+    if let [.., a, b] = body.as_bytes()
+        && body.len() % 3 == 2
+        && base45_value(*a) + 45 * base45_value(*b) > 255
+    {
+        return Err(Error::Base45 { reason: "the final pair encodes a value above 255" });
+    }
     match raw.first() {
         Some(0x78) => inflate(&raw, limits.max_inflated),
         Some(_) => Ok(raw),
         None => Err(Error::cose("empty body")),
     }
+}
+
+fn base45_value(c: u8) -> u32 {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+    ALPHABET.iter().position(|&a| a == c).map_or(0, |p| p as u32)
 }
 
 /// Names what is wrong with a body base45 refused (its error carries no detail).

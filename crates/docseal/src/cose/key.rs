@@ -169,6 +169,24 @@ impl fmt::Debug for VerifyingKey {
 }
 
 impl VerifyingKey {
+    /// An Ed25519 key from its 32 raw bytes (JWK/COSE_Key `x`); the kid is computed over its SPKI.
+    ///
+    /// # Errors
+    /// [`Error::Key`] for an invalid or weak point.
+    pub fn from_ed25519_bytes(bytes: &[u8; 32]) -> Result<Self> {
+        let key = ed25519_dalek::VerifyingKey::from_bytes(bytes).map_err(|e| Error::key(e.to_string()))?;
+        Self::from_spki_der(&spki_der_ed25519(&key))
+    }
+
+    /// A P-256 key from its SEC1 encoding (`04 || x || y`, or compressed).
+    ///
+    /// # Errors
+    /// [`Error::Key`] for a point not on the curve.
+    pub fn from_p256_sec1(bytes: &[u8]) -> Result<Self> {
+        let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes).map_err(|e| Error::key(e.to_string()))?;
+        Self::from_spki_der(&spki_der_p256(&key))
+    }
+
     /// Reads a SubjectPublicKeyInfo PEM (`-----BEGIN PUBLIC KEY-----`), Ed25519 or P-256.
     ///
     /// # Errors

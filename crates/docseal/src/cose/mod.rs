@@ -10,7 +10,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 pub use key::{SigningKey, VerifyingKey};
-pub use sign1::{ParsedSign1, PreparedSign1, parse_sign1, replace_payload};
+pub use sign1::{
+    GenericSign1, ParsedSign1, PreparedSign1, parse_sign1, parse_sign1_generic, replace_payload, verify_sign1_generic,
+};
 
 /// Which implementation verifies ES256 in this build: `"ring"` with the `ring` feature,
 /// else the pure-Rust `"p256"`.

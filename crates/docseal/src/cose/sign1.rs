@@ -120,3 +120,82 @@ pub fn replace_payload(bytes: &[u8], payload: Vec<u8>) -> Result<Vec<u8>> {
     sign1.payload = Some(payload);
     sign1.to_tagged_vec().map_err(|e| Error::cose(e.to_string()))
 }
+
+/// A COSE_Sign1 read by RFC 9052's rules rather than DS1's: tagged or untagged, `alg` and
+/// `kid` in either header bucket (the protected one wins). For interoperability with other
+/// COSE producers (the COSE WG examples, EU DCC payloads).
+#[derive(Debug, Clone)]
+pub struct GenericSign1 {
+    /// `alg` (protected bucket first).
+    pub alg: Option<i64>,
+    /// `kid` (protected bucket first), possibly empty.
+    pub kid: Vec<u8>,
+    /// The attached payload.
+    pub payload: Vec<u8>,
+    /// The signature.
+    pub signature: Vec<u8>,
+    /// The Sig_structure over the received protected bytes and the external AAD.
+    pub to_be_signed: Vec<u8>,
+}
+
+fn label_value(alg: &coset::Algorithm) -> i64 {
+    match alg {
+        coset::RegisteredLabelWithPrivate::Assigned(a) => *a as i64,
+        coset::RegisteredLabelWithPrivate::PrivateUse(a) => *a,
+        coset::RegisteredLabelWithPrivate::Text(_) => i64::MIN,
+    }
+}
+
+/// Parses a COSE_Sign1 by RFC 9052's rules (see [`GenericSign1`]).
+///
+/// # Errors
+/// [`Error::Cose`] for anything that is not a COSE_Sign1 with an attached payload, including
+/// a tag other than 18.
+pub fn parse_sign1_generic(bytes: &[u8], external_aad: &[u8]) -> Result<GenericSign1> {
+    let value = crate::wire::cbor::read_one(bytes, "COSE_Sign1").map_err(|e| match e {
+        Error::Cbor { reason } => Error::Cose { reason },
+        other => other,
+    })?;
+    let array = match value {
+        ciborium::value::Value::Tag(18, inner) => *inner,
+        ciborium::value::Value::Tag(tag, _) => return Err(Error::cose(format!("tag {tag} is not COSE_Sign1 (18)"))),
+        untagged => untagged,
+    };
+    let sign1 = CoseSign1::from_cbor_value(array).map_err(|e| Error::cose(e.to_string()))?;
+    let (p, u) = (&sign1.protected.header, &sign1.unprotected);
+    let alg = p.alg.as_ref().or(u.alg.as_ref()).map(label_value);
+    let kid = if p.key_id.is_empty() { u.key_id.clone() } else { p.key_id.clone() };
+    let to_be_signed = if sign1.protected.original_data.as_deref() == Some(&[0xa0]) {
+        // An empty map sent as h'A0' stands for "no protected attributes", which RFC 9052
+        // section 3 writes as h''; COSE WG sign-pass-01 expects it signed that way.
+        coset::sig_structure_data(
+            coset::SignatureContext::CoseSign1,
+            coset::ProtectedHeader::default(),
+            None,
+            external_aad,
+            sign1.payload.as_deref().unwrap_or_default(),
+        )
+    } else {
+        sign1.tbs_data(external_aad)
+    };
+    let payload = sign1.payload.ok_or_else(|| Error::cose("detached payloads are not supported"))?;
+    Ok(GenericSign1 { alg, kid, payload, signature: sign1.signature, to_be_signed })
+}
+
+/// Verifies a generic COSE_Sign1 with a known key: `alg` must be present and be the key's.
+///
+/// # Errors
+/// [`Error::Cose`] from parsing, [`Error::Algorithm`] for a missing or foreign `alg`,
+/// [`Error::Signature`] when the signature does not hold.
+pub fn verify_sign1_generic(bytes: &[u8], key: &super::VerifyingKey, external_aad: &[u8]) -> Result<GenericSign1> {
+    let parsed = parse_sign1_generic(bytes, external_aad)?;
+    match parsed.alg.and_then(Algorithm::from_cose_id) {
+        Some(a) if a == key.algorithm() => {}
+        other => {
+            let header = other.map_or_else(|| format!("{:?}", parsed.alg), |a| a.to_string());
+            return Err(Error::Algorithm { header, key: key.algorithm(), kid: key.kid() });
+        }
+    }
+    key.verify(&parsed.to_be_signed, &parsed.signature)?;
+    Ok(parsed)
+}

@@ -5,3 +5,4 @@
 mod end_to_end;
 mod hardening;
 mod mutation;
+mod vectors;
