@@ -108,3 +108,90 @@ fn cose_wg_sign1() {
     println!("vectors: COSE WG: {passed} pass cases verified, {refused} fail cases refused, skipped: {skipped:?}");
     assert!(passed >= 4 && refused >= 6);
 }
+
+fn policy_from(v: &Value) -> docseal::Policy {
+    let mut policy = docseal::Policy::default();
+    if let Some(secs) = v["max_age_secs"].as_u64() {
+        policy = policy.with_max_age(std::time::Duration::from_secs(secs));
+    }
+    for r in v["requirements"].as_array().into_iter().flatten() {
+        let req = if let Some(c) = r["vehicle_class"].as_str() {
+            docseal::Requirement::VehicleClass(c.into())
+        } else if let Some(n) = r["min_age"].as_u64() {
+            docseal::Requirement::MinAge(u32::try_from(n).unwrap())
+        } else if let Some(m) = r["travel_mode"].as_str() {
+            docseal::Requirement::TravelMode(m.into())
+        } else {
+            panic!("unknown requirement {r}")
+        };
+        policy = policy.require(req);
+    }
+    policy
+}
+
+fn document_type(name: &str) -> docseal::model::DocumentType {
+    use docseal::model::DocumentType;
+    match name {
+        "passport" => DocumentType::Passport,
+        "driving-licence" => DocumentType::DrivingLicence,
+        _ => DocumentType::TemporaryPass,
+    }
+}
+
+/// docseal's own vectors: intermediates recomputed independently of the generator, then the
+/// payload verified under the vector's trust list, time and policy.
+#[test]
+fn own_ds1_vectors() {
+    use docseal::wire::{EncodedDocument, decode_payload, encode_payload};
+    let mut files: Vec<_> = std::fs::read_dir(repo_root().join("test-vectors/ds1")).unwrap().flatten().collect();
+    files.sort_by_key(std::fs::DirEntry::path);
+    let (mut valid, mut invalid) = (0, 0);
+    let mut kinds = std::collections::BTreeSet::new();
+    for entry in files {
+        let v = json(&entry.path());
+        let id = v["id"].as_str().unwrap().to_owned();
+        let input = &v["input"];
+        let inter = &v["intermediate"];
+        let credential = docseal::model::Credential::from_json(
+            document_type(input["document_type"].as_str().unwrap()),
+            &input["document"].to_string(),
+        )
+        .unwrap_or_else(|e| panic!("{id}: {e}"));
+        let document = EncodedDocument::new(&credential);
+        assert_eq!(hex(inter["document_cbor_hex"].as_str().unwrap()), document.as_bytes(), "{id}: document CBOR");
+        let claims_bytes = hex(inter["claims_cbor_hex"].as_str().unwrap());
+        let (claims, decoded) = decode_payload(&claims_bytes).unwrap_or_else(|e| panic!("{id}: {e}"));
+        assert_eq!(decoded, credential, "{id}");
+        assert_eq!(encode_payload(&claims, &document), claims_bytes, "{id}: claims CBOR");
+        assert_eq!(claims.issued_at, chrono::DateTime::parse_from_rfc3339(input["issued_at"].as_str().unwrap()).unwrap().timestamp());
+        let cose = hex(inter["cose_hex"].as_str().unwrap());
+        let parsed = docseal::cose::parse_sign1(&cose).unwrap();
+        assert_eq!(parsed.payload, claims_bytes, "{id}");
+        assert_eq!(parsed.to_be_signed, hex(inter["to_be_signed_hex"].as_str().unwrap()), "{id}: Sig_structure");
+        let public = VerifyingKey::from_spki_pem(input["public_key_spki_pem"].as_str().unwrap()).unwrap();
+        public.verify(&parsed.to_be_signed, &parsed.signature).unwrap_or_else(|e| panic!("{id}: {e}"));
+        assert_eq!(public.kid().to_string(), input["kid"].as_str().unwrap());
+        let private = SigningKey::from_pkcs8_pem(input["private_key_pkcs8_pem"].as_str().unwrap()).unwrap();
+        assert_eq!(private.sign(&parsed.to_be_signed), parsed.signature, "{id}: deterministic signature");
+        assert_eq!(base45::encode(inter["compressed_hex"].as_str().map_or(cose.clone(), hex)), inter["base45"].as_str().unwrap());
+
+        let trust = docseal::TrustList::from_json(&v["verify"]["trust_list"].to_string()).unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339(v["verify"]["at"].as_str().unwrap()).unwrap().to_utc();
+        let verifier = docseal::Verifier::new(trust).with_policy(policy_from(&v["verify"]));
+        let result = verifier.verify(v["payload"].as_str().unwrap(), at);
+        if v["expected"]["valid"].as_bool().unwrap() {
+            let verified = result.unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert_eq!(verified.credential(), &credential);
+            assert_eq!(v["payload"].as_str().unwrap(), format!("DS1:{}", inter["base45"].as_str().unwrap()));
+            valid += 1;
+        } else {
+            let kind = result.err().map(|e| e.kind());
+            assert_eq!(kind, v["expected"]["error_kind"].as_str(), "{id}");
+            kinds.insert(kind.unwrap_or_default());
+            invalid += 1;
+        }
+    }
+    println!("vectors: docseal DS1: {valid} valid, {invalid} negative ({} error kinds)", kinds.len());
+    assert_eq!(valid, 6, "3 documents x 2 algorithms");
+    assert_eq!(kinds.len(), 15, "one negative vector per error kind: {kinds:?}");
+}
