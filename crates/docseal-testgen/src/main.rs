@@ -220,7 +220,10 @@ fn cases() -> Result<Vec<Case>, docseal::Error> {
     };
     type Tamper = Box<dyn Fn(&docseal::Issued, &SigningKey) -> Result<String, docseal::Error>>;
     let tamper = |f: Tamper| Some(f);
-    out.push(Case { tamper: tamper(Box::new(|i, _| Ok(i.text.replacen("DS1:", "HX1:", 1)))), ..base("prefix", "HX1: prefix", "prefix")? });
+    out.push(Case {
+        tamper: tamper(Box::new(|i, _| Ok(i.text.replacen("DS1:", "HX1:", 1)))),
+        ..base("prefix", "HX1: prefix", "prefix")?
+    });
     out.push(Case {
         tamper: tamper(Box::new(|i, _| Ok(i.text.to_lowercase().replacen("ds1:", "DS1:", 1)))),
         ..base("base45", "lower-case base45", "base45")?
@@ -241,8 +244,14 @@ fn cases() -> Result<Vec<Case>, docseal::Error> {
         })),
         ..base("cbor", "correctly signed claims with a trailing byte", "cbor")?
     });
-    out.push(Case { tamper: tamper(Box::new(|i, _| Ok(encode_text(&i.cose[1..])))), ..base("cose", "untagged COSE_Sign1", "cose")? });
-    out.push(Case { trust: vec![(key(Algorithm::EdDsa, 2)?, None)], ..base("unknown-kid", "signed by a key not in the trust list", "unknown-kid")? });
+    out.push(Case {
+        tamper: tamper(Box::new(|i, _| Ok(encode_text(&i.cose[1..])))),
+        ..base("cose", "untagged COSE_Sign1", "cose")?
+    });
+    out.push(Case {
+        trust: vec![(key(Algorithm::EdDsa, 2)?, None)],
+        ..base("unknown-kid", "signed by a key not in the trust list", "unknown-kid")?
+    });
     out.push(Case {
         tamper: tamper(Box::new(|i, _| {
             let parsed = parse_sign1(&i.cose)?;
@@ -262,10 +271,20 @@ fn cases() -> Result<Vec<Case>, docseal::Error> {
         })),
         ..base("signature", "one bit of the credential id changed, signature kept", "signature")?
     });
-    out.push(Case { verify_at: time("2026-11-21T08:50:00Z"), ..base("not-yet-valid", "verified 10 minutes before generation", "not-yet-valid")? });
+    out.push(Case {
+        verify_at: time("2026-11-21T08:50:00Z"),
+        ..base("not-yet-valid", "verified 10 minutes before generation", "not-yet-valid")?
+    });
     out.push(Case { verify_at: time("2026-12-22T09:00:00Z"), ..base("expired", "verified after exp", "expired")? });
-    out.push(Case { max_age: Some(300), verify_at: time("2026-11-21T10:00:00Z"), ..base("stale", "an hour old, maximum age 5 minutes", "stale")? });
-    out.push(Case { trust: vec![(key(Algorithm::EdDsa, 1)?, Some("passport"))], ..base("key-scope", "the key may sign passports only", "key-scope")? });
+    out.push(Case {
+        max_age: Some(300),
+        verify_at: time("2026-11-21T10:00:00Z"),
+        ..base("stale", "an hour old, maximum age 5 minutes", "stale")?
+    });
+    out.push(Case {
+        trust: vec![(key(Algorithm::EdDsa, 1)?, Some("passport"))],
+        ..base("key-scope", "the key may sign passports only", "key-scope")?
+    });
     out.push(Case {
         tamper: tamper(Box::new(|i, k| {
             let mut payload = parse_sign1(&i.cose)?.payload;
@@ -276,8 +295,14 @@ fn cases() -> Result<Vec<Case>, docseal::Error> {
         })),
         ..base("document", "correctly signed licence whose number fails its MOD 11-2 check", "document")?
     });
-    out.push(Case { requirements: vec![Requirement::VehicleClass("A1".into())], ..base("policy", "the relying party requires class A1", "policy")? });
-    out.push(Case { tamper: tamper(Box::new(|_, _| Ok(format!("DS1:{}", "0".repeat(9000))))), ..base("limit", "9,000 characters of text", "limit")? });
+    out.push(Case {
+        requirements: vec![Requirement::VehicleClass("A1".into())],
+        ..base("policy", "the relying party requires class A1", "policy")?
+    });
+    out.push(Case {
+        tamper: tamper(Box::new(|_, _| Ok(format!("DS1:{}", "0".repeat(9000))))),
+        ..base("limit", "9,000 characters of text", "limit")?
+    });
     Ok(out)
 }
 
@@ -285,7 +310,42 @@ fn docseal_base45(bytes: &[u8]) -> String {
     base45::encode(bytes)
 }
 
+/// Writes fuzz seed corpora from the vectors: payload texts, claims CBOR, MRZ lines.
+fn write_fuzz_seeds(dir: &std::path::Path, vectors: &[Value]) -> Result<(), Box<dyn std::error::Error>> {
+    let write = |target: &str, name: &str, bytes: &[u8]| -> std::io::Result<()> {
+        std::fs::create_dir_all(dir.join(target))?;
+        std::fs::write(dir.join(target).join(name), bytes)
+    };
+    for v in vectors {
+        let id = v["id"].as_str().unwrap_or("vector");
+        let payload = v["payload"].as_str().unwrap_or("");
+        for target in ["payload_decode", "verify"] {
+            write(target, id, payload.as_bytes())?;
+        }
+        write("base45_decode", id, v["intermediate"]["base45"].as_str().unwrap_or("").as_bytes())?;
+        write("roundtrip_base45", id, v["intermediate"]["base45"].as_str().unwrap_or("").as_bytes())?;
+        let claims = v["intermediate"]["claims_cbor_hex"].as_str().unwrap_or("");
+        let claims: Vec<u8> =
+            (0..claims.len() / 2).filter_map(|i| u8::from_str_radix(&claims[2 * i..2 * i + 2], 16).ok()).collect();
+        write("document_cbor", id, &claims)?;
+        write("roundtrip_document", id, &claims)?;
+        write("trust_list", id, v["verify"]["trust_list"].to_string().as_bytes())?;
+        if let Some(mrz) = v["input"]["document"]["mrz"].as_array() {
+            let lines: String = mrz.iter().filter_map(Value::as_str).collect();
+            write("mrz_parse", id, lines.as_bytes())?;
+            write("roundtrip_mrz", id, lines.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if let Some(dir) = std::env::args().skip_while(|a| a != "--fuzz-seeds").nth(1) {
+        let vectors = cases()?.iter().map(render).collect::<Result<Vec<_>, _>>()?;
+        write_fuzz_seeds(std::path::Path::new(&dir), &vectors)?;
+        println!("wrote fuzz seeds for {} vectors to {dir}", vectors.len());
+        return Ok(());
+    }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test-vectors/ds1");
     std::fs::create_dir_all(&root)?;
     let mut written = Vec::new();

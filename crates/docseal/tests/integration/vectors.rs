@@ -163,7 +163,10 @@ fn own_ds1_vectors() {
         let (claims, decoded) = decode_payload(&claims_bytes).unwrap_or_else(|e| panic!("{id}: {e}"));
         assert_eq!(decoded, credential, "{id}");
         assert_eq!(encode_payload(&claims, &document), claims_bytes, "{id}: claims CBOR");
-        assert_eq!(claims.issued_at, chrono::DateTime::parse_from_rfc3339(input["issued_at"].as_str().unwrap()).unwrap().timestamp());
+        assert_eq!(
+            claims.issued_at,
+            chrono::DateTime::parse_from_rfc3339(input["issued_at"].as_str().unwrap()).unwrap().timestamp()
+        );
         let cose = hex(inter["cose_hex"].as_str().unwrap());
         let parsed = docseal::cose::parse_sign1(&cose).unwrap();
         assert_eq!(parsed.payload, claims_bytes, "{id}");
@@ -173,7 +176,10 @@ fn own_ds1_vectors() {
         assert_eq!(public.kid().to_string(), input["kid"].as_str().unwrap());
         let private = SigningKey::from_pkcs8_pem(input["private_key_pkcs8_pem"].as_str().unwrap()).unwrap();
         assert_eq!(private.sign(&parsed.to_be_signed), parsed.signature, "{id}: deterministic signature");
-        assert_eq!(base45::encode(inter["compressed_hex"].as_str().map_or(cose.clone(), hex)), inter["base45"].as_str().unwrap());
+        assert_eq!(
+            base45::encode(inter["compressed_hex"].as_str().map_or(cose.clone(), hex)),
+            inter["base45"].as_str().unwrap()
+        );
 
         let trust = docseal::TrustList::from_json(&v["verify"]["trust_list"].to_string()).unwrap();
         let at = chrono::DateTime::parse_from_rfc3339(v["verify"]["at"].as_str().unwrap()).unwrap().to_utc();
