@@ -39,6 +39,9 @@ fn key(alg: Algorithm, label: u8) -> Result<SigningKey, docseal::Error> {
     }
 }
 
+/// Turns the genuine issued credential into the payload under test (negative vectors).
+type Tamper = Box<dyn Fn(&docseal::Issued, &SigningKey) -> Result<String, docseal::Error>>;
+
 struct Case {
     id: String,
     description: String,
@@ -50,7 +53,7 @@ struct Case {
     max_age: Option<u64>,
     requirements: Vec<Requirement>,
     /// Replaces the QR text after issuing (for the negative cases).
-    tamper: Option<Box<dyn Fn(&docseal::Issued, &SigningKey) -> Result<String, docseal::Error>>>,
+    tamper: Option<Tamper>,
     expected: Option<&'static str>,
 }
 
@@ -218,7 +221,6 @@ fn cases() -> Result<Vec<Case>, docseal::Error> {
             expected: Some(expected),
         })
     };
-    type Tamper = Box<dyn Fn(&docseal::Issued, &SigningKey) -> Result<String, docseal::Error>>;
     let tamper = |f: Tamper| Some(f);
     out.push(Case {
         tamper: tamper(Box::new(|i, _| Ok(i.text.replacen("DS1:", "HX1:", 1)))),
