@@ -20,7 +20,7 @@ pub use licence::{
 };
 pub use pass::{IssuedPass, PassData, PassHistory, TemporaryPass, TravelMode};
 pub use passport::{Passport, PassportData};
-pub(crate) use text::{check_alpha2, check_digest, check_text};
+pub(crate) use text::{check_alpha2, check_digest, check_text, date_order};
 
 /// The kinds of document docseal knows, with their wire code (design section 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::{Sex, Usability, check_text};
+use super::{Sex, Usability, check_text, date_order};
 use crate::error::DocumentError;
 
 /// Longest validity, counting both the first and the last day.
@@ -140,16 +140,9 @@ impl TemporaryPass {
             }
         }
         check_text("issuing_authority", &data.issuing_authority, 150)?;
-        let order = |earlier, a: NaiveDate, later, b: NaiveDate| {
-            if a <= b {
-                Ok(())
-            } else {
-                Err(DocumentError::DateOrder { earlier, earlier_date: a, later, later_date: b })
-            }
-        };
-        order("birth_date", data.birth_date, "valid_from", data.valid_from)?;
-        order("valid_from", data.valid_from, "valid_until", data.valid_until)?;
-        order("valid_until", data.valid_until, "permit_expiry_date", data.permit_expiry_date)?;
+        date_order("birth_date", data.birth_date, "valid_from", data.valid_from)?;
+        date_order("valid_from", data.valid_from, "valid_until", data.valid_until)?;
+        date_order("valid_until", data.valid_until, "permit_expiry_date", data.permit_expiry_date)?;
         let days = (data.valid_until - data.valid_from).num_days() + 1;
         if days > MAX_DAYS {
             return Err(DocumentError::field("valid_until", format!("{days} days of validity, at most {MAX_DAYS}")));

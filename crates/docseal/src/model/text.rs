@@ -20,6 +20,20 @@ pub(crate) fn check_text(field: &'static str, value: &str, max: usize) -> Result
     Ok(())
 }
 
+/// `earlier` must not be after `later`.
+pub(crate) fn date_order(
+    earlier: &'static str,
+    earlier_date: chrono::NaiveDate,
+    later: &'static str,
+    later_date: chrono::NaiveDate,
+) -> Result<(), DocumentError> {
+    if earlier_date <= later_date {
+        Ok(())
+    } else {
+        Err(DocumentError::DateOrder { earlier, earlier_date, later, later_date })
+    }
+}
+
 /// An assigned ISO 3166-1 alpha-2 code, upper case.
 pub(crate) fn check_alpha2(field: &'static str, value: &str) -> Result<(), DocumentError> {
     if value.bytes().all(|b| b.is_ascii_uppercase()) && isocountry::CountryCode::for_alpha2(value).is_ok() {

@@ -14,7 +14,7 @@ pub(crate) use class::ClassSet;
 pub use class::{ChinaClass, ClassSystem, IsoCategory, VehicleClass};
 pub use status::{LicenceStatus, StatusCode};
 
-use super::{Sex, Usability, check_alpha2, check_digest, check_text};
+use super::{Sex, Usability, check_alpha2, check_digest, check_text, date_order};
 use crate::error::DocumentError;
 
 /// Longest name, address or authority text (ISO/IEC 18013-5 allows 150 characters).
@@ -240,10 +240,6 @@ impl DrivingLicence {
         }
         Usability::Usable
     }
-}
-
-fn date_order(earlier: &'static str, a: NaiveDate, later: &'static str, b: NaiveDate) -> Result<(), DocumentError> {
-    if a <= b { Ok(()) } else { Err(DocumentError::DateOrder { earlier, earlier_date: a, later, later_date: b }) }
 }
 
 fn check_front(f: &FrontPage) -> Result<ClassSet, DocumentError> {

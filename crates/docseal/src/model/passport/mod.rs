@@ -6,7 +6,7 @@ pub mod mrz;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::{Sex, Usability, check_digest, check_text};
+use super::{Sex, Usability, check_digest, check_text, date_order};
 use crate::error::DocumentError;
 use mrz::Td3;
 
@@ -133,14 +133,7 @@ impl Passport {
         }
         let primary = mrz::name_components("family_name", &data.family_name)?;
         let secondary = mrz::name_components("given_name", &data.given_name)?;
-        if data.birth_date > data.issue_date {
-            return Err(DocumentError::DateOrder {
-                earlier: "birth_date",
-                earlier_date: data.birth_date,
-                later: "issue_date",
-                later_date: data.issue_date,
-            });
-        }
+        date_order("birth_date", data.birth_date, "issue_date", data.issue_date)?;
         if data.issue_date >= data.expiry_date {
             return Err(DocumentError::field("expiry_date", "must be after issue_date"));
         }
