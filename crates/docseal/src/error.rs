@@ -3,7 +3,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::cose::{Algorithm, Kid};
-use crate::model::DocumentType;
 
 /// Every way issuing or verifying a credential can fail.
 ///
@@ -225,14 +224,6 @@ pub enum DocumentError {
         status: char,
         /// What it means.
         meaning: &'static str,
-    },
-    /// The wire document type differs from what was expected.
-    #[error("expected a {expected} document, found {found}")]
-    WrongType {
-        /// What the caller asked for.
-        expected: DocumentType,
-        /// What the credential holds.
-        found: DocumentType,
     },
     /// An issuing limit was reached (for example the temporary pass's 2 per month).
     #[error("issuing limit: {0}")]

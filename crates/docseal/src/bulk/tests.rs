@@ -51,16 +51,22 @@ fn a_forgery_inside_an_ed25519_batch_is_found() {
 
 #[test]
 fn small_order_r_is_not_batched_and_is_refused() {
-    let corpus = Corpus::generate(10, 0, 5, at("2026-11-21T09:00:00Z")).unwrap();
+    let corpus = Corpus::generate(1, 0, 5, at("2026-11-21T09:00:00Z")).unwrap();
     let verifier = Verifier::new(corpus.trust.clone());
-    let limits = crate::codec::DecodeLimits { max_text: 8192, max_inflated: 16384 };
-    let cose = crate::codec::decode_text(&corpus.payloads[0], limits).unwrap();
-    let mut sign1 = crate::cose::parse_sign1(&cose).unwrap();
-    sign1.signature[..32].copy_from_slice(&[1; 1].iter().chain([0u8; 31].iter()).copied().collect::<Vec<_>>());
-    let pending = verifier.prepare(&corpus.payloads[0]).unwrap();
-    let mut forged = pending;
-    forged.parsed.signature = sign1.signature;
-    assert!(!screen::batchable(&forged));
+    let limits = crate::codec::DecodeLimits::default();
+    let parsed = crate::cose::parse_sign1(&crate::codec::decode_text(&corpus.payloads[0], limits).unwrap()).unwrap();
+    // R = the identity point (small order), S = 0: the same header and payload, re-signed badly.
+    let mut signature = vec![0u8; 64];
+    signature[0] = 1;
+    let forged = crate::cose::PreparedSign1::new(crate::Algorithm::EdDsa, parsed.kid, parsed.payload)
+        .finalize(signature)
+        .unwrap();
+    let text = crate::codec::encode_text(&forged);
+    assert!(!screen::batchable(&verifier.prepare(&text).unwrap()));
+    assert_eq!(verifier.verify(&text, corpus.verify_at).unwrap_err(), crate::Error::Signature);
+    let bulk = verifier.verify_many(&[text.as_str(), corpus.payloads[0].as_str()], corpus.verify_at);
+    assert_eq!(bulk[0].as_ref().unwrap_err(), &crate::Error::Signature);
+    assert!(bulk[1].is_ok());
 }
 
 #[test]
