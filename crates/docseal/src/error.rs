@@ -13,8 +13,10 @@ use crate::cose::{Algorithm, Kid};
 #[non_exhaustive]
 pub enum Error {
     /// The text does not start with a known context prefix (`DS1:` or `HC1:`).
-    #[error("unknown prefix: expected `DS1:`, found {found:?}")]
+    #[error("unknown prefix: expected {expected}, found {found:?}")]
     Prefix {
+        /// The prefixes accepted where the text was read (e.g. `` `DS1:` ``).
+        expected: &'static str,
         /// The first characters of the input (at most 8).
         found: String,
     },

@@ -67,4 +67,6 @@ pub use trust::{Scope, TrustList, TrustedKey};
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
 
+#[cfg(feature = "hc1")]
+pub use verify::AnyVerified;
 pub use verify::{Inspected, Limits, Policy, Profile, Requirement, Verified, Verifier, inspect};

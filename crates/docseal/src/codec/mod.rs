@@ -1,4 +1,5 @@
-//! QR text <-> COSE bytes: context prefix, optional zlib, base45 (RFC 9285).
+//! QR text <-> COSE bytes: context prefix (`DS1:`, or `HC1:` for the EU DCC), optional zlib,
+//! base45 (RFC 9285).
 
 #[cfg(feature = "qr")]
 pub mod qr;
@@ -9,6 +10,9 @@ use crate::error::{Error, Result};
 
 /// The DS1 context prefix.
 pub const DS1_PREFIX: &str = "DS1:";
+
+/// The EU DCC context prefix (health certificate, version 1).
+pub const HC1_PREFIX: &str = "HC1:";
 
 /// Size caps on the way in (the verifier takes them from its policy's limits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,12 +52,41 @@ fn deflate(bytes: &[u8]) -> Vec<u8> {
 /// # Errors
 /// [`Error::Limit`] over the caps, [`Error::Prefix`], [`Error::Base45`], [`Error::Decompress`].
 pub fn decode_text(text: &str, limits: DecodeLimits) -> Result<Vec<u8>> {
+    let raw = unwrap_base45(text, DS1_PREFIX, limits)?;
+    match raw.first() {
+        Some(0x78) => inflate(&raw, limits.max_inflated),
+        Some(_) => Ok(raw),
+        None => Err(Error::cose("empty body")),
+    }
+}
+
+/// Unwraps `HC1:` text into COSE bytes. Unlike DS1, the EU DCC always compresses: a body that
+/// is not a zlib stream is refused.
+///
+/// # Errors
+/// As [`decode_text`]; [`Error::Decompress`] for an uncompressed body.
+pub fn decode_hc1_text(text: &str, limits: DecodeLimits) -> Result<Vec<u8>> {
+    let raw = unwrap_base45(text, HC1_PREFIX, limits)?;
+    match raw.first() {
+        Some(0x78) => inflate(&raw, limits.max_inflated),
+        _ => Err(Error::Decompress { reason: "an HC1 body must be a zlib stream".into() }),
+    }
+}
+
+/// Wraps COSE bytes as `HC1:` text (always zlib, as the DCC specification requires).
+#[must_use]
+pub fn encode_hc1_text(cose: &[u8]) -> String {
+    format!("{HC1_PREFIX}{}", base45::encode(deflate(cose)))
+}
+
+fn unwrap_base45(text: &str, prefix: &str, limits: DecodeLimits) -> Result<Vec<u8>> {
     if text.len() > limits.max_text {
         return Err(Error::Limit { limit: "max_text_len", max: limits.max_text as u64, actual: text.len() as u64 });
     }
-    let Some(body) = text.strip_prefix(DS1_PREFIX) else {
+    let Some(body) = text.strip_prefix(prefix) else {
         let found = text.chars().take(8).collect();
-        return Err(Error::Prefix { found });
+        let expected = if prefix == HC1_PREFIX { "`HC1:`" } else { "`DS1:`" };
+        return Err(Error::Prefix { expected, found });
     };
     let raw = base45::decode(body).map_err(|_| Error::Base45 { reason: base45_reason(body) })?;
     // The base45 crate wraps a final pair above 255 into a byte; RFC 9285 says refuse it.
@@ -63,11 +96,7 @@ pub fn decode_text(text: &str, limits: DecodeLimits) -> Result<Vec<u8>> {
     {
         return Err(Error::Base45 { reason: "the final pair encodes a value above 255" });
     }
-    match raw.first() {
-        Some(0x78) => inflate(&raw, limits.max_inflated),
-        Some(_) => Ok(raw),
-        None => Err(Error::cose("empty body")),
-    }
+    Ok(raw)
 }
 
 fn base45_value(c: u8) -> u32 {

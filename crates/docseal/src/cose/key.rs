@@ -31,13 +31,14 @@ impl SigningKey {
     /// Generates a new key from the operating system's random source.
     ///
     /// # Errors
-    /// [`Error::Key`] when the OS random source fails.
+    /// [`Error::Key`] when the OS random source fails, or for PS256 (verification only).
     pub fn generate(alg: Algorithm) -> Result<Self> {
         let mut seed = Zeroizing::new([0u8; 32]);
         loop {
             getrandom::fill(seed.as_mut()).map_err(|e| Error::key(format!("random source: {e}")))?;
             match alg {
                 Algorithm::EdDsa => return Ok(Self::from_ed25519_seed(&seed)),
+                Algorithm::Ps256 => return Err(Error::key("docseal verifies PS256 but does not issue with it")),
                 Algorithm::Es256 => {
                     // A 32-byte string is a valid scalar except with probability ~2^-32.
                     if let Ok(key) = p256::ecdsa::SigningKey::from_slice(seed.as_ref()) {
@@ -139,11 +140,14 @@ impl SigningKey {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone)]
 enum VerifyingInner {
     Ed25519(ed25519_dalek::VerifyingKey),
     /// The key, and its uncompressed SEC1 point for ring (computed once, at load).
     Es256(p256::ecdsa::VerifyingKey, [u8; 65]),
+    /// An RSA key for PS256, boxed to keep the common variants small.
+    #[cfg(feature = "hc1")]
+    Ps256(Box<super::rsa::RsaKey>),
 }
 
 fn sec1_uncompressed(key: &p256::ecdsa::VerifyingKey) -> [u8; 65] {
@@ -156,7 +160,7 @@ fn sec1_uncompressed(key: &p256::ecdsa::VerifyingKey) -> [u8; 65] {
 }
 
 /// A public key trusted to verify credentials.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct VerifyingKey {
     inner: VerifyingInner,
     kid: Kid,
@@ -167,6 +171,21 @@ impl fmt::Debug for VerifyingKey {
         f.debug_struct("VerifyingKey").field("alg", &self.algorithm()).field("kid", &self.kid).finish()
     }
 }
+
+impl PartialEq for VerifyingKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.kid == other.kid
+            && match (&self.inner, &other.inner) {
+                (VerifyingInner::Ed25519(a), VerifyingInner::Ed25519(b)) => a == b,
+                (VerifyingInner::Es256(a, _), VerifyingInner::Es256(b, _)) => a == b,
+                #[cfg(feature = "hc1")]
+                (VerifyingInner::Ps256(a), VerifyingInner::Ps256(b)) => a.pkcs1_der() == b.pkcs1_der(),
+                _ => false,
+            }
+    }
+}
+
+impl Eq for VerifyingKey {}
 
 impl VerifyingKey {
     /// An Ed25519 key from its 32 raw bytes (JWK/COSE_Key `x`); the kid is computed over its SPKI.
@@ -187,7 +206,8 @@ impl VerifyingKey {
         Self::from_spki_der(&spki_der_p256(&key))
     }
 
-    /// Reads a SubjectPublicKeyInfo PEM (`-----BEGIN PUBLIC KEY-----`), Ed25519 or P-256.
+    /// Reads a SubjectPublicKeyInfo PEM (`-----BEGIN PUBLIC KEY-----`): Ed25519, P-256, or
+    /// (feature `hc1`) RSA of 2048 to 4096 bits for PS256.
     ///
     /// # Errors
     /// [`Error::Key`] when the PEM is malformed, holds another kind of key, or holds a weak
@@ -215,7 +235,11 @@ impl VerifyingKey {
         }
         match p256::ecdsa::VerifyingKey::from_public_key_der(der) {
             Ok(key) => Ok(Self { inner: VerifyingInner::Es256(key, sec1_uncompressed(&key)), kid }),
-            Err(e) => Err(Error::key(format!("not an Ed25519 or P-256 public key: {e}"))),
+            #[cfg(feature = "hc1")]
+            Err(_) if super::rsa::is_rsa_spki(der) => {
+                Ok(Self { inner: VerifyingInner::Ps256(Box::new(super::rsa::RsaKey::from_spki_der(der)?)), kid })
+            }
+            Err(e) => Err(Error::key(format!("not an Ed25519, P-256 or RSA public key: {e}"))),
         }
     }
 
@@ -228,6 +252,8 @@ impl VerifyingKey {
         match &self.inner {
             VerifyingInner::Ed25519(k) => k.to_public_key_pem(le),
             VerifyingInner::Es256(k, _) => k.to_public_key_pem(le),
+            #[cfg(feature = "hc1")]
+            VerifyingInner::Ps256(k) => return k.to_spki_pem(),
         }
         .map_err(|e| Error::key(format!("SPKI encoding: {e}")))
     }
@@ -244,6 +270,8 @@ impl VerifyingKey {
         match self.inner {
             VerifyingInner::Ed25519(_) => Algorithm::EdDsa,
             VerifyingInner::Es256(..) => Algorithm::Es256,
+            #[cfg(feature = "hc1")]
+            VerifyingInner::Ps256(_) => Algorithm::Ps256,
         }
     }
 
@@ -258,11 +286,12 @@ impl VerifyingKey {
     pub fn as_ed25519(&self) -> Option<&ed25519_dalek::VerifyingKey> {
         match &self.inner {
             VerifyingInner::Ed25519(k) => Some(k),
-            VerifyingInner::Es256(..) => None,
+            _ => None,
         }
     }
 
-    /// Checks `signature` over `message`: Ed25519 with `verify_strict`, ES256 as 64-byte r||s.
+    /// Checks `signature` over `message`: Ed25519 with `verify_strict`, ES256 as 64-byte r||s,
+    /// PS256 with a 32-byte salt and a signature exactly as long as the modulus.
     ///
     /// # Errors
     /// [`Error::Signature`] when it does not verify or has the wrong length.
@@ -273,6 +302,8 @@ impl VerifyingKey {
                 .map(|s| ed25519_dalek::Signature::from_bytes(&s))
                 .is_some_and(|s| k.verify_strict(message, &s).is_ok()),
             VerifyingInner::Es256(k, sec1) => signature.len() == 64 && verify_es256(k, sec1, message, signature),
+            #[cfg(feature = "hc1")]
+            VerifyingInner::Ps256(k) => k.verify(message, signature),
         };
         if ok { Ok(()) } else { Err(Error::Signature) }
     }

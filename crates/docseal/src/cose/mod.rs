@@ -2,6 +2,8 @@
 //! algorithms docseal issues: EdDSA (Ed25519) and ES256 (ECDSA P-256, fixed 64-byte r||s).
 
 mod key;
+#[cfg(feature = "hc1")]
+mod rsa;
 mod sign1;
 
 use std::fmt;
@@ -14,8 +16,8 @@ pub use sign1::{
     GenericSign1, ParsedSign1, PreparedSign1, parse_sign1, parse_sign1_generic, replace_payload, verify_sign1_generic,
 };
 
-/// Which implementation verifies ES256 in this build: `"ring"` with the `ring` feature,
-/// else the pure-Rust `"p256"`.
+/// Which implementation verifies ES256 (and PS256) in this build: `"ring"` with the `ring`
+/// feature, else the pure-Rust `"p256"` (and `rsa`).
 pub const ES256_BACKEND: &str = if cfg!(feature = "ring") { "ring" } else { "p256" };
 
 /// The signature algorithms docseal knows (IANA COSE registry values).
@@ -26,6 +28,9 @@ pub enum Algorithm {
     EdDsa,
     /// ECDSA P-256 with SHA-256 (COSE -7).
     Es256,
+    /// RSASSA-PSS with SHA-256, MGF1 and a 32-byte salt (COSE -37, RFC 8230). Verification
+    /// only, for EU DCC signers (feature `hc1`); docseal does not issue with it.
+    Ps256,
 }
 
 impl Algorithm {
@@ -35,6 +40,7 @@ impl Algorithm {
         match self {
             Self::EdDsa => -8,
             Self::Es256 => -7,
+            Self::Ps256 => -37,
         }
     }
 
@@ -44,16 +50,18 @@ impl Algorithm {
         match id {
             -8 => Some(Self::EdDsa),
             -7 => Some(Self::Es256),
+            -37 => Some(Self::Ps256),
             _ => None,
         }
     }
 
-    /// The conventional name (`EdDSA`, `ES256`).
+    /// The conventional name (`EdDSA`, `ES256`, `PS256`).
     #[must_use]
     pub const fn name(self) -> &'static str {
         match self {
             Self::EdDsa => "EdDSA",
             Self::Es256 => "ES256",
+            Self::Ps256 => "PS256",
         }
     }
 }

@@ -21,6 +21,7 @@ impl PreparedSign1 {
             .algorithm(match alg {
                 Algorithm::EdDsa => coset::iana::Algorithm::EdDSA,
                 Algorithm::Es256 => coset::iana::Algorithm::ES256,
+                Algorithm::Ps256 => coset::iana::Algorithm::PS256,
             })
             .key_id(kid.0.to_vec())
             .build();
@@ -121,8 +122,8 @@ pub fn replace_payload(bytes: &[u8], payload: Vec<u8>) -> Result<Vec<u8>> {
     sign1.to_tagged_vec().map_err(|e| Error::cose(e.to_string()))
 }
 
-/// A COSE_Sign1 read by RFC 9052's rules rather than DS1's: tagged or untagged, `alg` and
-/// `kid` in either header bucket (the protected one wins). For interoperability with other
+/// A COSE_Sign1 read by RFC 9052's rules rather than DS1's: tagged (18, optionally inside the
+/// CWT tag 61) or untagged, `alg` and `kid` in either header bucket (the protected one wins). For interoperability with other
 /// COSE producers (the COSE WG examples, EU DCC payloads).
 #[derive(Debug, Clone)]
 pub struct GenericSign1 {
@@ -136,6 +137,8 @@ pub struct GenericSign1 {
     pub signature: Vec<u8>,
     /// The Sig_structure over the received protected bytes and the external AAD.
     pub to_be_signed: Vec<u8>,
+    /// Whether the protected header lists critical parameters (`crit`).
+    pub has_critical_headers: bool,
 }
 
 fn label_value(alg: &coset::Algorithm) -> i64 {
@@ -156,6 +159,11 @@ pub fn parse_sign1_generic(bytes: &[u8], external_aad: &[u8]) -> Result<GenericS
         Error::Cbor { reason } => Error::Cose { reason },
         other => other,
     })?;
+    // RFC 8392 section 6: a CWT may carry the CWT tag (61) around the COSE tag.
+    let value = match value {
+        ciborium::value::Value::Tag(61, inner) if matches!(*inner, ciborium::value::Value::Tag(18, _)) => *inner,
+        other => other,
+    };
     let array = match value {
         ciborium::value::Value::Tag(18, inner) => *inner,
         ciborium::value::Value::Tag(tag, _) => return Err(Error::cose(format!("tag {tag} is not COSE_Sign1 (18)"))),
@@ -178,8 +186,9 @@ pub fn parse_sign1_generic(bytes: &[u8], external_aad: &[u8]) -> Result<GenericS
     } else {
         sign1.tbs_data(external_aad)
     };
+    let has_critical_headers = !p.crit.is_empty();
     let payload = sign1.payload.ok_or_else(|| Error::cose("detached payloads are not supported"))?;
-    Ok(GenericSign1 { alg, kid, payload, signature: sign1.signature, to_be_signed })
+    Ok(GenericSign1 { alg, kid, payload, signature: sign1.signature, to_be_signed, has_critical_headers })
 }
 
 /// Verifies a generic COSE_Sign1 with a known key: `alg` must be present and be the key's.

@@ -4,6 +4,7 @@
 //! of these types is always a valid document. Dates are calendar dates ([`NaiveDate`]);
 //! instants are UTC.
 
+pub mod dcc;
 pub mod licence;
 pub mod pass;
 pub mod passport;

@@ -5,9 +5,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
+#[cfg(feature = "hc1")]
+mod certificate;
+
 use crate::cose::{Kid, VerifyingKey};
 use crate::error::{Error, Result};
 use crate::model::DocumentType;
+use crate::model::dcc::DccKind;
 
 /// What a key may sign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -57,13 +61,16 @@ pub struct TrustedKey {
     pub not_before: Option<DateTime<Utc>>,
     /// End of the key's use, checked against `iat`.
     pub not_after: Option<DateTime<Utc>>,
+    /// For a DCC signer: the certificate types its certificate's extended key usage allows;
+    /// `None` means all.
+    pub dcc_kinds: Option<Vec<DccKind>>,
 }
 
 impl TrustedKey {
     /// A key trusted for everything, at any time.
     #[must_use]
     pub fn new(name: impl Into<String>, key: VerifyingKey) -> Self {
-        Self { name: name.into(), iss: None, key, scopes: None, not_before: None, not_after: None }
+        Self { name: name.into(), iss: None, key, scopes: None, not_before: None, not_after: None, dcc_kinds: None }
     }
 
     /// Limits the key to these scopes.
@@ -93,6 +100,20 @@ impl TrustedKey {
             return Some(format!("key valid until {na}, credential generated after"));
         }
         None
+    }
+
+    /// Why this key may not sign a DCC of this kind (its certificate's key usage).
+    #[cfg_attr(not(feature = "hc1"), allow(dead_code))]
+    pub(crate) fn dcc_refusal(&self, kind: Option<DccKind>) -> Option<String> {
+        let allowed = self.dcc_kinds.as_ref()?;
+        match kind {
+            Some(kind) if allowed.contains(&kind) => None,
+            _ => {
+                let names: Vec<_> = allowed.iter().map(|k| k.name()).collect();
+                let found = kind.map_or("no certificate type", DccKind::name);
+                Some(format!("certificate key usage allows {}, DCC holds {found}", names.join(", ")))
+            }
+        }
     }
 }
 
@@ -151,9 +172,24 @@ impl TrustList {
         let mut list = Self::new();
         for (i, entry) in parsed.issuers.into_iter().enumerate() {
             let at = |reason: String| Error::trust_list(format!("issuer #{i} ({:?}): {reason}", entry.name));
-            let key = match (&entry.public_key, &entry.certificate) {
-                (Some(pem), None) => VerifyingKey::from_spki_pem(pem).map_err(|e| at(e.to_string()))?,
-                (None, Some(_)) => return Err(at("certificate entries are not supported by this build".into())),
+            let own_window = (entry.not_before, entry.not_after);
+            let (key, window, dcc_kinds) = match (&entry.public_key, &entry.certificate) {
+                (Some(pem), None) => {
+                    (VerifyingKey::from_spki_pem(pem).map_err(|e| at(e.to_string()))?, own_window, None)
+                }
+                #[cfg(feature = "hc1")]
+                (None, Some(b64)) => {
+                    use base64::Engine as _;
+                    let der = base64::engine::general_purpose::STANDARD
+                        .decode(b64.trim())
+                        .map_err(|e| at(format!("certificate: base64: {e}")))?;
+                    let cert = certificate::read_certificate(&der).map_err(|e| at(e.to_string()))?;
+                    // The entry's own window, when given, overrides the certificate's.
+                    let window = (own_window.0.or(Some(cert.not_before)), own_window.1.or(Some(cert.not_after)));
+                    (cert.key, window, cert.dcc_kinds)
+                }
+                #[cfg(not(feature = "hc1"))]
+                (None, Some(_)) => return Err(at("certificate entries need the `hc1` feature".into())),
                 _ => return Err(at("give exactly one of public_key or certificate".into())),
             };
             let key = match &entry.kid {
@@ -169,7 +205,7 @@ impl TrustList {
                         .collect::<Result<Vec<_>>>()?,
                 ),
             };
-            if let (Some(nb), Some(na)) = (entry.not_before, entry.not_after)
+            if let (Some(nb), Some(na)) = window
                 && nb > na
             {
                 return Err(at("not_before is after not_after".into()));
@@ -179,8 +215,9 @@ impl TrustList {
                 iss: entry.iss.clone(),
                 key,
                 scopes,
-                not_before: entry.not_before,
-                not_after: entry.not_after,
+                not_before: window.0,
+                not_after: window.1,
+                dcc_kinds,
             });
         }
         Ok(list)

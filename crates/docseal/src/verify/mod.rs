@@ -4,11 +4,15 @@
 //! over the received bytes → CWT claims → document and its rules → time window and freshness
 //! → the relying party's requirements.
 
+#[cfg(feature = "hc1")]
+mod hc1;
 mod policy;
 mod verified;
 
 use chrono::{DateTime, Utc};
 
+#[cfg(feature = "hc1")]
+pub use hc1::AnyVerified;
 pub use policy::{Limits, Policy, Requirement};
 pub(crate) use verified::timestamp;
 pub use verified::{Profile, Verified};
@@ -127,14 +131,16 @@ impl Verifier {
         }
         let (claims, credential) = wire::decode_payload(&pending.parsed.payload)?;
         let scope = Scope::Document(credential.document_type());
-        let trusted = pick_in_scope(&signers, scope, &claims)?;
-        self.check_time(&claims, now)?;
+        let trusted = pick_signer(&signers, |key| key.refusal(scope, &claims.issuer, claims.issued_at))?;
+        self.check_time(claims.issued_at, claims.not_before, claims.expires_at, now)?;
         for requirement in &self.policy.requirements {
             requirement.check(&credential, now)?;
         }
         let usability = credential.usability(now.date_naive());
         Ok(Verified {
             credential,
+            issued_at: claims.issued_at,
+            expires_at: claims.expires_at,
             claims,
             kid: pending.parsed.kid,
             algorithm: trusted.key.algorithm(),
@@ -144,26 +150,51 @@ impl Verifier {
         })
     }
 
-    fn check_time(&self, claims: &Claims, now: DateTime<Utc>) -> Result<()> {
+    fn check_time(&self, issued_at: i64, not_before: Option<i64>, expires_at: i64, now: DateTime<Utc>) -> Result<()> {
+        self.check_time_with(issued_at, not_before, expires_at, ExpiryRule::Rfc7519, now)
+    }
+
+    fn check_time_with(
+        &self,
+        issued_at: i64,
+        not_before: Option<i64>,
+        expires_at: i64,
+        expiry: ExpiryRule,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let now_s = now.timestamp();
         let skew = i64::try_from(self.policy.clock_skew.as_secs()).unwrap_or(i64::MAX);
         // `nbf` when given, else `iat`: a copy generated in the future is not valid yet.
-        let start = claims.not_before.map_or(claims.issued_at, |nbf| nbf.max(claims.issued_at));
+        let start = not_before.map_or(issued_at, |nbf| nbf.max(issued_at));
         if now_s.saturating_add(skew) < start {
             return Err(Error::NotYetValid { now, not_before: timestamp(start.saturating_sub(skew)) });
         }
-        if now_s.saturating_sub(skew) >= claims.expires_at {
-            return Err(Error::Expired { now, expired_at: timestamp(claims.expires_at) });
+        let expired = match expiry {
+            ExpiryRule::Rfc7519 => now_s.saturating_sub(skew) >= expires_at,
+            ExpiryRule::Inclusive => now_s.saturating_sub(skew) > expires_at,
+        };
+        if expired {
+            return Err(Error::Expired { now, expired_at: timestamp(expires_at) });
         }
         if let Some(max_age) = self.policy.max_age {
             let max_age_secs = max_age.as_secs();
-            let age = now_s.saturating_sub(claims.issued_at);
+            let age = now_s.saturating_sub(issued_at);
             if age > i64::try_from(max_age_secs).unwrap_or(i64::MAX) {
-                return Err(Error::Stale { issued_at: timestamp(claims.issued_at), now, max_age_secs });
+                return Err(Error::Stale { issued_at: timestamp(issued_at), now, max_age_secs });
             }
         }
         Ok(())
     }
+}
+
+/// When `exp` itself stops being valid.
+#[derive(Debug, Clone, Copy)]
+enum ExpiryRule {
+    /// RFC 7519 section 4.1.4: the time must be before `exp` (DS1).
+    Rfc7519,
+    /// Valid through the `exp` second, as the EU DCC verifiers and test suite treat it.
+    #[cfg_attr(not(feature = "hc1"), allow(dead_code))]
+    Inclusive,
 }
 
 /// A parsed credential whose signature has not been checked yet, with the trusted keys
@@ -210,18 +241,21 @@ pub fn inspect(text: &str, limits: &Limits) -> Result<Inspected> {
     Ok(Inspected { profile: Profile::Ds1, alg: parsed.alg, kid: parsed.kid, claims, credential })
 }
 
-/// The first signer allowed to sign this credential, or the reason the first one is not.
-fn pick_in_scope<'a>(signers: &[&'a TrustedKey], scope: Scope, claims: &Claims) -> Result<&'a TrustedKey> {
-    let mut refusal = None;
+/// The first signer allowed to sign this credential, or the first signer's reason it is not.
+fn pick_signer<'a>(
+    signers: &[&'a TrustedKey],
+    refusal: impl Fn(&TrustedKey) -> Option<String>,
+) -> Result<&'a TrustedKey> {
+    let mut first_refusal = None;
     for key in signers {
-        match key.refusal(scope, &claims.issuer, claims.issued_at) {
+        match refusal(key) {
             None => return Ok(key),
             Some(reason) => {
-                refusal.get_or_insert(Error::KeyScope { kid: key.key.kid(), reason });
+                first_refusal.get_or_insert(Error::KeyScope { kid: key.key.kid(), reason });
             }
         }
     }
-    Err(refusal.unwrap_or(Error::Signature))
+    Err(first_refusal.unwrap_or(Error::Signature))
 }
 
 #[cfg(test)]

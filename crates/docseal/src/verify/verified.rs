@@ -12,24 +12,32 @@ use crate::wire::Claims;
 pub enum Profile {
     /// docseal's own `DS1:` format.
     Ds1,
+    /// The EU Digital COVID Certificate (`HC1:`).
+    Hc1,
 }
 
 impl Profile {
-    /// `DS1`.
+    /// `DS1` or `HC1`.
     #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             Self::Ds1 => "DS1",
+            Self::Hc1 => "HC1",
         }
     }
 }
 
 /// A credential whose signature, issuer, validity window, document rules and the relying
 /// party's requirements all held at the verification time. Only the verifier builds one.
+///
+/// `T` is the document, `C` the signed claims around it (DS1 [`Claims`], or
+/// [`DccClaims`](crate::model::dcc::DccClaims) for an EU DCC).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified<T> {
+pub struct Verified<T, C = Claims> {
     pub(crate) credential: T,
-    pub(crate) claims: Claims,
+    pub(crate) claims: C,
+    pub(crate) issued_at: i64,
+    pub(crate) expires_at: i64,
     pub(crate) kid: Kid,
     pub(crate) algorithm: Algorithm,
     pub(crate) trusted_name: String,
@@ -37,7 +45,7 @@ pub struct Verified<T> {
     pub(crate) usability: Usability,
 }
 
-impl<T> Verified<T> {
+impl<T, C> Verified<T, C> {
     /// The verified document.
     pub fn credential(&self) -> &T {
         &self.credential
@@ -49,7 +57,7 @@ impl<T> Verified<T> {
     }
 
     /// The signed claims (issuer, times, credential id).
-    pub fn claims(&self) -> &Claims {
+    pub fn claims(&self) -> &C {
         &self.claims
     }
 
@@ -75,12 +83,12 @@ impl<T> Verified<T> {
 
     /// When this electronic copy was generated (`iat`).
     pub fn issued_at(&self) -> DateTime<Utc> {
-        timestamp(self.claims.issued_at)
+        timestamp(self.issued_at)
     }
 
     /// When it expires (`exp`).
     pub fn expires_at(&self) -> DateTime<Utc> {
-        timestamp(self.claims.expires_at)
+        timestamp(self.expires_at)
     }
 
     /// Whether the document itself may be used (a licence's green or red QR).

@@ -57,7 +57,7 @@ pub(crate) fn read_one(bytes: &[u8], what: &str) -> Result<Value> {
 }
 
 /// Nesting depth of a value: 1 for a scalar, one more per array, map or tag level.
-fn depth(v: &Value) -> usize {
+pub(crate) fn depth(v: &Value) -> usize {
     match v {
         Value::Array(a) => 1 + a.iter().map(depth).max().unwrap_or(0),
         Value::Map(m) => 1 + m.iter().map(|(k, v)| depth(k).max(depth(v))).max().unwrap_or(0),

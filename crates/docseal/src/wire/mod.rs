@@ -2,11 +2,16 @@
 //! as compact deterministic CBOR. `docs/FORMAT.md` gives every key.
 
 pub(crate) mod cbor;
+#[cfg(feature = "hc1")]
+mod hc1;
 mod licence;
 mod pass;
 mod passport;
 
 use ciborium::value::Value;
+
+#[cfg(feature = "hc1")]
+pub use self::hc1::{HCERT, decode_hc1_payload};
 
 use self::cbor::{MapReader, bytes, int, int_map, text};
 use crate::error::{Error, Result};

@@ -76,7 +76,7 @@ fn a_thousand_keys_under_one_kid_are_not_all_tried() {
     let mut trust = corpus.trust.clone();
     let stranger = SigningKey::from_ed25519_seed(&[8; 32]).verifying_key().with_kid(inspected.kid);
     for i in 0..1_000 {
-        trust.add(TrustedKey::new(format!("collision {i}"), stranger));
+        trust.add(TrustedKey::new(format!("collision {i}"), stranger.clone()));
     }
     let started = std::time::Instant::now();
     let err = Verifier::new(trust).verify(&corpus.payloads[0], corpus.verify_at).unwrap_err();

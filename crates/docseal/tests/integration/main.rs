@@ -2,6 +2,7 @@
 //! mutations of valid payloads.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod dcc;
 mod end_to_end;
 mod hardening;
 mod mutation;

@@ -1,0 +1,100 @@
+//! The second profile: EU Digital COVID Certificates (`HC1:`), checked against the same
+//! trust list, clock rules and limits as DS1.
+
+use chrono::{DateTime, Utc};
+
+use super::{Profile, Verified, Verifier, pick_signer};
+use crate::codec::{self, DecodeLimits};
+use crate::cose::{Kid, parse_sign1_generic};
+use crate::error::{Error, Result};
+use crate::model::Credential;
+use crate::model::Usability;
+use crate::model::dcc::{Dcc, DccClaims};
+use crate::trust::Scope;
+use crate::wire;
+
+/// What any profile verifies to.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyVerified {
+    /// A docseal credential (`DS1:`), boxed: it is the larger of the two.
+    Ds1(Box<Verified<Credential>>),
+    /// An EU DCC (`HC1:`).
+    Hc1(Verified<Dcc, DccClaims>),
+}
+
+impl Verifier {
+    /// Verifies `DS1:` or `HC1:` text, by its prefix.
+    ///
+    /// # Errors
+    /// As [`Verifier::verify`] or [`Verifier::verify_hc1`].
+    pub fn verify_any(&self, text: &str, now: DateTime<Utc>) -> Result<AnyVerified> {
+        if text.starts_with(codec::HC1_PREFIX) {
+            self.verify_hc1(text, now).map(AnyVerified::Hc1)
+        } else {
+            self.verify(text, now).map(|v| AnyVerified::Ds1(Box::new(v)))
+        }
+    }
+
+    /// Verifies an EU DCC (`HC1:` text) at time `now`: zlib is required, the COSE_Sign1 is
+    /// read by RFC 9052's rules (tagged or not, kid in the protected header or, only when
+    /// absent there, the unprotected one), ES256 or PS256, then the certificate's key usage.
+    /// Unlike DS1, a DCC is still valid in the `exp` second itself, as the EU DCC verifiers
+    /// and test suite have it.
+    ///
+    /// # Errors
+    /// The first check that fails, as for [`Verifier::verify`]; a DCC type the signer's
+    /// certificate does not allow is [`Error::KeyScope`]; any [`Requirement`](super::Requirement)
+    /// in the policy is [`Error::Policy`] (they are about docseal documents).
+    pub fn verify_hc1(&self, text: &str, now: DateTime<Utc>) -> Result<Verified<Dcc, DccClaims>> {
+        let limits = DecodeLimits {
+            max_text: self.policy.limits.max_text_len,
+            max_inflated: self.policy.limits.max_inflated_len,
+        };
+        self.verify_hc1_cose(&codec::decode_hc1_text(text, limits)?, now)
+    }
+
+    /// Verifies the COSE_Sign1 inside an `HC1:` payload.
+    ///
+    /// # Errors
+    /// As [`Verifier::verify_hc1`], from the COSE stage on.
+    pub fn verify_hc1_cose(&self, cose: &[u8], now: DateTime<Utc>) -> Result<Verified<Dcc, DccClaims>> {
+        let parsed = parse_sign1_generic(cose, &[])?;
+        if parsed.has_critical_headers {
+            return Err(Error::cose("critical header parameters are not supported"));
+        }
+        let kid = <[u8; 8]>::try_from(parsed.kid.as_slice())
+            .map(Kid)
+            .map_err(|_| Error::cose(format!("kid must be 8 bytes, found {}", parsed.kid.len())))?;
+        let candidates = self.candidates(kid, parsed.alg)?;
+        let signers: Vec<_> =
+            candidates.into_iter().filter(|k| k.key.verify(&parsed.to_be_signed, &parsed.signature).is_ok()).collect();
+        if signers.is_empty() {
+            return Err(Error::Signature);
+        }
+        let (claims, dcc) = wire::decode_hc1_payload(&parsed.payload)?;
+        let kind = dcc.kind();
+        let trusted = pick_signer(&signers, |key| {
+            key.refusal(Scope::Dcc, claims.issuer.as_deref().unwrap_or_default(), claims.issued_at)
+                .or_else(|| key.dcc_refusal(kind))
+        })?;
+        self.check_time_with(claims.issued_at, None, claims.expires_at, super::ExpiryRule::Inclusive, now)?;
+        if let Some(requirement) = self.policy.requirements.first() {
+            return Err(Error::Policy {
+                requirement: requirement.to_string(),
+                reason: "an EU DCC is not a docseal document".into(),
+            });
+        }
+        Ok(Verified {
+            issued_at: claims.issued_at,
+            expires_at: claims.expires_at,
+            claims,
+            credential: dcc,
+            kid,
+            algorithm: trusted.key.algorithm(),
+            trusted_name: trusted.name.clone(),
+            profile: Profile::Hc1,
+            usability: Usability::Usable,
+        })
+    }
+}
