@@ -182,6 +182,14 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(s).map_err(|e| format!("{e} (examples: 90s, 5m, 12h, 30d)"))
 }
 
+/// RFC 3339, plus the spellings other verifiers' test suites use: an offset without a colon
+/// (`+0200`) and no offset at all (read as UTC).
 fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s).map(|t| t.to_utc()).map_err(|e| format!("{e} (example: 2026-11-21T09:00:00Z)"))
+    DateTime::parse_from_rfc3339(s)
+        .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z"))
+        .map(|t| t.to_utc())
+        .or_else(|e| {
+            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").map(|t| t.and_utc()).map_err(|_| e)
+        })
+        .map_err(|e| format!("{e} (example: 2026-11-21T09:00:00Z)"))
 }

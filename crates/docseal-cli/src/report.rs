@@ -1,5 +1,6 @@
 //! The JSON shapes of `verify --json` and `inspect` (design section 4).
 
+use docseal::model::dcc::{Dcc, DccClaims, DccKind};
 use docseal::model::{Credential, Usability};
 use docseal::verify::Verified;
 use docseal::wire::Claims;
@@ -36,6 +37,29 @@ pub(crate) fn valid(v: &Verified<Credential>) -> Value {
     out
 }
 
+/// `{"valid": true, "profile": "HC1", ...}` for an EU DCC: `document` is the `eu_dgc_v1` JSON.
+pub(crate) fn valid_hc1(v: &Verified<Dcc, DccClaims>) -> Value {
+    json!({
+        "valid": true,
+        "profile": v.profile().name(),
+        "document_type": "dcc",
+        "dcc_type": v.credential().kind().map(DccKind::name),
+        "issuer": v.claims().issuer,
+        "trusted_key": v.trusted_name(),
+        "kid": v.kid().to_string(),
+        "algorithm": v.algorithm().name(),
+        "issued_at": rfc3339(v.claims().issued_at),
+        "expires_at": rfc3339(v.claims().expires_at),
+        "usable": true,
+        "document": v.credential().json(),
+    })
+}
+
+/// A profile added to the library after this command line was written.
+pub(crate) fn unknown_profile() -> Value {
+    json!({"valid": true, "profile": "unknown"})
+}
+
 /// `{"valid": false, "error": {"kind": ..., "message": ...}}`.
 pub(crate) fn invalid(e: &Error) -> Value {
     json!({"valid": false, "error": {"kind": e.kind(), "message": e.to_string()}})
@@ -62,5 +86,20 @@ pub(crate) fn inspected(i: &Inspected) -> Value {
         "document_type": i.credential.document_type().name(),
         "claims": claims(&i.claims),
         "document": i.credential.to_json(),
+    })
+}
+
+/// `inspect` output for an `HC1:` payload, marked unverified.
+pub(crate) fn inspected_hc1(parsed: &docseal::cose::GenericSign1, claims: &DccClaims, dcc: &Dcc) -> Value {
+    use base64::Engine as _;
+    json!({
+        "verified": false,
+        "warning": "decoded without checking the signature, issuer or validity",
+        "profile": "HC1",
+        "alg": parsed.alg,
+        "kid": base64::engine::general_purpose::STANDARD.encode(&parsed.kid),
+        "document_type": "dcc",
+        "claims": {"iss": claims.issuer, "iat": rfc3339(claims.issued_at), "exp": rfc3339(claims.expires_at)},
+        "document": dcc.json(),
     })
 }

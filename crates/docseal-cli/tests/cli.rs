@@ -316,3 +316,41 @@ fn document_rules_at_the_command_line() {
     let (code, json) = s.verify("t.json", &["--require-class", "A2"], &s.payload);
     assert_eq!((code, json["error"]["kind"].as_str()), (1, Some("policy")));
 }
+
+/// Interop acceptance: an EU DCC test file's certificate as the trust list, its clock, its
+/// `HC1:` payload, from the command line; then a one-character change of the payload.
+#[test]
+fn verifies_an_eu_dcc_test_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let file = root.join("../shared/test-vectors/dcc/AT/2DCode/raw/1.json");
+    let case: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let trust = serde_json::json!({"version": 1, "issuers": [
+        {"name": "AT DCC test signer", "certificate": case["TESTCTX"]["CERTIFICATE"], "documents": ["dcc"]}
+    ]});
+    std::fs::write(dir.path().join("T.json"), trust.to_string()).unwrap();
+    let clock = case["TESTCTX"]["VALIDATIONCLOCK"].as_str().unwrap();
+    let payload = case["PREFIX"].as_str().unwrap();
+    let out = docseal(dir.path(), &["verify", "--trust", "T.json", "--at", clock, "--json", payload]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["profile"], "HC1");
+    assert_eq!(report["dcc_type"], "vaccination");
+    assert_eq!(report["issuer"], "AT");
+    assert_eq!(report["document"], case["JSON"], "the DCC JSON as the file gives it");
+
+    // A changed character inside the base45 body: refused, never a panic.
+    let mut tampered = payload.to_owned().into_bytes();
+    let i = tampered.len() / 2;
+    tampered[i] = if tampered[i] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(tampered).unwrap();
+    let out = docseal(dir.path(), &["verify", "--trust", "T.json", "--at", clock, "--json", &tampered]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["valid"], false);
+
+    // A clock after `exp`, in a spelling without offset (read as UTC).
+    let out = docseal(dir.path(), &["verify", "--trust", "T.json", "--at", "2022-01-01T00:00:00", "--json", payload]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(serde_json::from_str::<Value>(&stdout(&out)).unwrap()["error"]["kind"], "expired");
+}

@@ -1,8 +1,9 @@
 use std::process::ExitCode;
 
 use chrono::Utc;
+use docseal::model::dcc::{Dcc, DccClaims};
 use docseal::model::{Credential, DocumentType, Usability};
-use docseal::{Policy, Requirement, TrustList, Verified, Verifier};
+use docseal::{AnyVerified, Policy, Requirement, TrustList, Verified, Verifier};
 
 use crate::Failure;
 use crate::cli::VerifyArgs;
@@ -48,16 +49,20 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
     }
     let text = read_payload(args.payload.as_deref())?;
     let now = args.at.unwrap_or_else(Utc::now);
-    let result = verifier.verify(&text, now);
+    let result = verifier.verify_any(text.trim(), now);
     if args.json {
         let json = match &result {
-            Ok(v) => report::valid(v),
+            Ok(AnyVerified::Ds1(v)) => report::valid(v),
+            Ok(AnyVerified::Hc1(v)) => report::valid_hc1(v),
+            Ok(_) => report::unknown_profile(),
             Err(e) => report::invalid(e),
         };
         println!("{json}");
     } else {
         match &result {
-            Ok(v) => print_human(v),
+            Ok(AnyVerified::Ds1(v)) => print_human(v),
+            Ok(AnyVerified::Hc1(v)) => print_human_hc1(v),
+            Ok(_) => println!("VALID (profile unknown to this build of the command line)"),
             Err(e) => println!("INVALID ({}): {e}", e.kind()),
         }
     }
@@ -79,6 +84,21 @@ pub(crate) fn print_human(v: &Verified<Credential>) {
         Usability::NotUsable(reason) => println!("  usable: NO ({reason})"),
     }
     if let Ok(doc) = serde_json::to_string_pretty(&v.credential().to_json()) {
+        println!("{doc}");
+    }
+}
+
+fn print_human_hc1(v: &Verified<Dcc, DccClaims>) {
+    println!(
+        "VALID EU DCC ({}) from {} (trusted key {:?}, kid {}, {})",
+        v.credential().kind().map_or("no certificate entry", |k| k.name()),
+        v.claims().issuer.as_deref().unwrap_or("an unnamed issuer"),
+        v.trusted_name(),
+        v.kid(),
+        v.algorithm()
+    );
+    println!("  issued {}  expires {}", v.issued_at().to_rfc3339(), v.expires_at().to_rfc3339());
+    if let Ok(doc) = serde_json::to_string_pretty(v.credential().json()) {
         println!("{doc}");
     }
 }
