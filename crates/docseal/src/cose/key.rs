@@ -92,7 +92,11 @@ impl SigningKey {
     pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>> {
         let le = pem_rfc7468::LineEnding::LF;
         match &self.inner {
-            SigningInner::Ed25519(k) => k.to_pkcs8_pem(le),
+            // PKCS#8 v1 (RFC 5208, no public key field): OpenSSL 3 and pyca/cryptography
+            // refuse the v2 form ed25519-dalek writes by default. KeypairBytes zeroizes on drop.
+            SigningInner::Ed25519(k) => {
+                ed25519_dalek::pkcs8::KeypairBytes { secret_key: k.to_bytes(), public_key: None }.to_pkcs8_pem(le)
+            }
             SigningInner::Es256(k) => k.to_pkcs8_pem(le),
         }
         .map_err(|e| Error::key(format!("PKCS#8 encoding: {e}")))

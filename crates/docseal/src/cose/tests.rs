@@ -42,6 +42,11 @@ fn keys_round_trip_through_pem_and_hide_secrets() -> Result<(), Error> {
         assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
         let again = SigningKey::from_pkcs8_pem(&pem)?;
         assert_eq!(again.kid(), key.kid());
+        if key.algorithm() == crate::Algorithm::EdDsa {
+            // PKCS#8 v1 (version 0, 48 bytes), the form OpenSSL and pyca/cryptography read.
+            let der = pem_rfc7468::decode_vec(pem.as_bytes()).map(|(_, d)| d).unwrap_or_default();
+            assert_eq!((der.len(), der[4]), (48, 0), "Ed25519 PKCS#8 v1");
+        }
         let public = key.verifying_key().to_spki_pem()?;
         let vk = VerifyingKey::from_spki_pem(&public)?;
         assert_eq!(vk, key.verifying_key());
