@@ -55,7 +55,9 @@ fn main() {
     let (_, validity) = dgc::validate(&text, &dgc_trust).expect("dgc decodes the vector");
     assert!(validity.is_valid(), "dgc verifies the vector");
 
-    let (rounds, calls) = (15, 400);
+    // PEER_QUICK=1: a few calls only, for instruction-level profiling (callgrind).
+    let quick = std::env::var_os("PEER_QUICK").is_some();
+    let (rounds, calls) = if quick { (1, 50) } else { (15, 400) };
     let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
     let (docseal_single, dgc_single) = one_thread.install(|| {
         let d = per_call(rounds, calls, || {
@@ -67,7 +69,7 @@ fn main() {
         (d, g)
     });
 
-    let batch: Vec<&str> = vec![text.as_str(); 2048];
+    let batch: Vec<&str> = vec![text.as_str(); if quick { 8 } else { 2048 }];
     let two_threads = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("pool");
     let docseal_bulk = two_threads.install(|| {
         per_call(rounds, 1, || {
