@@ -141,7 +141,9 @@ fn main() {
         Ok(out) => println!("streaming child failed: {}", String::from_utf8_lossy(&out.stderr)),
         Err(e) => println!("streaming child could not start: {e}"),
     }
-    println!("\nNot measured here: HC1 against the dgc crate (the HC1 profile is not built yet).");
+    println!(
+        "\nHC1 against the dgc crate is a separate package (dgc pins ring 0.16): cargo run --release --manifest-path benches/peer-dgc/Cargo.toml"
+    );
     println!(
         "For a -C target-cpu=native build run: RUSTFLAGS='-C target-cpu=native' cargo run --release -p docseal-bench --bin report"
     );
