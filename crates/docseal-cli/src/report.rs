@@ -15,22 +15,27 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// `{"valid": true, ...}`.
-pub(crate) fn valid(v: &Verified<Credential>) -> Value {
-    let mut out = json!({
+/// The fields every valid result shares, in design section 4's order.
+fn envelope<T, C>(v: &Verified<T, C>, document_type: &str, issuer: Value) -> Value {
+    json!({
         "valid": true,
         "profile": v.profile().name(),
-        "document_type": v.credential().document_type().name(),
-        "issuer": v.claims().issuer,
+        "document_type": document_type,
+        "issuer": issuer,
         "trusted_key": v.trusted_name(),
         "kid": v.kid().to_string(),
         "algorithm": v.algorithm().name(),
-        "issued_at": rfc3339(v.claims().issued_at),
-        "expires_at": rfc3339(v.claims().expires_at),
-        "credential_id": hex(&v.claims().cti),
-        "usable": v.usability().is_usable(),
-        "document": v.credential().to_json(),
-    });
+        "issued_at": v.issued_at().to_rfc3339(),
+        "expires_at": v.expires_at().to_rfc3339(),
+    })
+}
+
+/// `{"valid": true, ...}`.
+pub(crate) fn valid(v: &Verified<Credential>) -> Value {
+    let mut out = envelope(v, v.credential().document_type().name(), v.claims().issuer.clone().into());
+    out["credential_id"] = hex(&v.claims().cti).into();
+    out["usable"] = v.usability().is_usable().into();
+    out["document"] = v.credential().to_json();
     if let Usability::NotUsable(reason) = v.usability() {
         out["not_usable"] = Value::String(reason.clone());
     }
@@ -39,20 +44,11 @@ pub(crate) fn valid(v: &Verified<Credential>) -> Value {
 
 /// `{"valid": true, "profile": "HC1", ...}` for an EU DCC: `document` is the `eu_dgc_v1` JSON.
 pub(crate) fn valid_hc1(v: &Verified<Dcc, DccClaims>) -> Value {
-    json!({
-        "valid": true,
-        "profile": v.profile().name(),
-        "document_type": "dcc",
-        "dcc_type": v.credential().kind().map(DccKind::name),
-        "issuer": v.claims().issuer,
-        "trusted_key": v.trusted_name(),
-        "kid": v.kid().to_string(),
-        "algorithm": v.algorithm().name(),
-        "issued_at": rfc3339(v.claims().issued_at),
-        "expires_at": rfc3339(v.claims().expires_at),
-        "usable": true,
-        "document": v.credential().json(),
-    })
+    let mut out = envelope(v, "dcc", v.claims().issuer.clone().into());
+    out["dcc_type"] = v.credential().kind().map(DccKind::name).into();
+    out["usable"] = true.into();
+    out["document"] = v.credential().json().clone();
+    out
 }
 
 /// A profile added to the library after this command line was written.
