@@ -181,6 +181,7 @@ fn for_each_item<'b>(
             match d.pull().map_err(syntax("unterminated container"))? {
                 ciborium_ll::Header::Break => return Ok(()),
                 header => {
+                    // push panics only when a header is already buffered; we just pulled it.
                     d.push(header);
                     item(d)?;
                 }
