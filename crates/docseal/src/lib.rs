@@ -44,7 +44,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! The wire format is specified byte by byte in `docs/FORMAT.md`.
+//! The wire format is specified byte by byte in `docs/FORMAT.md`. The same verifier also
+//! reads EU Digital COVID Certificates (`HC1:`, ES256 or PS256, X.509 certificates in the
+//! trust list; feature `hc1`, on by default): see `Verifier::verify_hc1` and
+//! `Verifier::verify_any`.
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
