@@ -115,7 +115,7 @@ pub fn encode_payload(claims: &Claims, document: &EncodedDocument) -> Vec<u8> {
 ///
 /// # Errors
 /// [`Error::Cbor`] for malformed or non-deterministic CBOR and missing or mistyped claims,
-/// [`Error::Limit`] for nesting beyond [`MAX_PAYLOAD_DEPTH`], [`Error::Document`] when the
+/// [`Error::Limit`] for nesting beyond 8 levels, [`Error::Document`] when the
 /// document breaks its rules.
 pub fn decode_payload(payload: &[u8]) -> Result<(Claims, Credential)> {
     let value = cbor::from_slice_deterministic(payload, MAX_PAYLOAD_DEPTH, "claims")?;
