@@ -1,8 +1,9 @@
 //! The one error type of docseal, and the stable `kind` strings it maps onto.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
-use crate::cose::{Algorithm, Kid};
+use crate::algorithm::{Algorithm, Kid};
+use crate::model::DocumentError;
 
 /// Every way issuing or verifying a credential can fail.
 ///
@@ -182,60 +183,6 @@ impl Error {
     #[cold]
     pub(crate) fn trust_list(reason: impl Into<String>) -> Self {
         Self::TrustList { reason: reason.into() }
-    }
-}
-
-/// A document that breaks its own rules. Carries the field and the rule.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum DocumentError {
-    /// A field's value is malformed.
-    #[error("{field}: {reason}")]
-    InvalidField {
-        /// The JSON field name (design section 5).
-        field: &'static str,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// Two dates are in the wrong order.
-    #[error("{earlier} ({earlier_date}) must not be after {later} ({later_date})")]
-    DateOrder {
-        /// The field that must come first.
-        earlier: &'static str,
-        /// Its value.
-        earlier_date: NaiveDate,
-        /// The field that must come later.
-        later: &'static str,
-        /// Its value.
-        later_date: NaiveDate,
-    },
-    /// A check digit or check character does not match.
-    #[error("{field}: check digit mismatch (expected {expected}, found {found})")]
-    CheckDigit {
-        /// Which field or MRZ part.
-        field: &'static str,
-        /// The computed check character.
-        expected: char,
-        /// The one in the data.
-        found: char,
-    },
-    /// The licence status forbids issuing an electronic licence.
-    #[error("status {status:?} ({meaning}) forbids issuing an electronic licence")]
-    StatusForbidsIssue {
-        /// The status letter.
-        status: char,
-        /// What it means.
-        meaning: &'static str,
-    },
-    /// An issuing limit was reached (for example the temporary pass's 2 per month).
-    #[error("issuing limit: {0}")]
-    IssueLimit(String),
-}
-
-impl DocumentError {
-    #[cold]
-    pub(crate) fn field(field: &'static str, reason: impl Into<String>) -> Self {
-        Self::InvalidField { field, reason: reason.into() }
     }
 }
 

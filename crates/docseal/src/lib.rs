@@ -51,20 +51,25 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod algorithm;
 pub mod bulk;
+mod cbor;
 pub mod codec;
 pub mod cose;
 mod error;
 pub mod issue;
 pub mod model;
 pub mod samples;
+mod time;
 pub mod trust;
 pub mod verify;
 pub mod wire;
 
-pub use cose::{Algorithm, Kid, SigningKey, VerifyingKey};
-pub use error::{DocumentError, Error, Result};
+pub use algorithm::{Algorithm, Kid};
+pub use cose::{SigningKey, VerifyingKey};
+pub use error::{Error, Result};
 pub use issue::{Issued, Issuer, PreparedCredential};
+pub use model::DocumentError;
 pub use trust::{Scope, TrustList, TrustedKey};
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]

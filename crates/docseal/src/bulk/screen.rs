@@ -1,6 +1,6 @@
 //! Which signatures may join an Ed25519 batch, and the batch with bisection.
 
-use crate::cose::Algorithm;
+use crate::algorithm::Algorithm;
 use crate::verify::Pending;
 
 /// Canonical encodings of the eight small-order points, plus the two encodings of the

@@ -80,7 +80,7 @@ pub struct ParsedSign1 {
 pub fn parse_sign1(bytes: &[u8]) -> Result<ParsedSign1> {
     // Read the CBOR ourselves (small scratch buffer, trailing bytes refused), then let coset
     // interpret it; `from_tagged_slice` would zero a 4 KiB buffer on every call.
-    let value = crate::wire::cbor::read_one(bytes, "COSE_Sign1").map_err(|e| match e {
+    let value = crate::cbor::read_one(bytes, "COSE_Sign1").map_err(|e| match e {
         Error::Cbor { reason } => Error::Cose { reason },
         other => other,
     })?;
@@ -155,7 +155,7 @@ fn label_value(alg: &coset::Algorithm) -> i64 {
 /// [`Error::Cose`] for anything that is not a COSE_Sign1 with an attached payload, including
 /// a tag other than 18.
 pub fn parse_sign1_generic(bytes: &[u8], external_aad: &[u8]) -> Result<GenericSign1> {
-    let value = crate::wire::cbor::read_one(bytes, "COSE_Sign1").map_err(|e| match e {
+    let value = crate::cbor::read_one(bytes, "COSE_Sign1").map_err(|e| match e {
         Error::Cbor { reason } => Error::Cose { reason },
         other => other,
     })?;

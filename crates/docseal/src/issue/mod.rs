@@ -6,7 +6,8 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 
 use crate::codec;
 use crate::cose::{PreparedSign1, SigningKey};
-use crate::error::{DocumentError, Error, Result};
+use crate::error::{Error, Result};
+use crate::model::DocumentError;
 use crate::model::licence::points_cycle_start;
 use crate::model::pass::check_monthly_limit;
 use crate::model::{Credential, PassHistory, TemporaryPass, check_text};

@@ -5,6 +5,7 @@
 //! instants are UTC.
 
 pub mod dcc;
+mod error;
 pub mod licence;
 pub mod pass;
 pub mod passport;
@@ -15,6 +16,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub use error::DocumentError;
 pub use licence::{
     BackPage, ChinaClass, ClassSystem, DrivingLicence, DrivingPrivilege, FrontPage, IsoCategory, LicenceStatus,
     RecordEntry, StatusCode, VehicleClass,

@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{Sex, Usability, check_text, date_order};
-use crate::error::DocumentError;
+use crate::model::DocumentError;
 
 /// Longest validity, counting both the first and the last day.
 pub const MAX_DAYS: i64 = 7;

@@ -1,6 +1,6 @@
 //! Field checks shared by every document type.
 
-use crate::error::DocumentError;
+use crate::model::DocumentError;
 
 /// Free text: non-empty, no surrounding blanks, no control characters, at most `max` chars.
 pub(crate) fn check_text(field: &'static str, value: &str, max: usize) -> Result<(), DocumentError> {

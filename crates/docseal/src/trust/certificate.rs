@@ -8,7 +8,8 @@ use x509_cert::Certificate;
 use x509_cert::der::{Decode as _, Encode as _};
 use x509_cert::ext::pkix::ExtendedKeyUsage;
 
-use crate::cose::{Kid, VerifyingKey};
+use crate::algorithm::Kid;
+use crate::cose::VerifyingKey;
 use crate::error::{Error, Result};
 use crate::model::dcc::DccKind;
 
@@ -42,7 +43,7 @@ pub(crate) fn read_certificate(der: &[u8]) -> Result<CertificateKey> {
     let key = VerifyingKey::from_spki_der(&spki)?.with_kid(Kid::of_der(der));
     let time = |t: x509_cert::time::Time| {
         let secs = i64::try_from(t.to_unix_duration().as_secs()).unwrap_or(i64::MAX);
-        crate::verify::timestamp(secs)
+        crate::time::timestamp(secs)
     };
     let validity = tbs.validity();
     let usages = tbs

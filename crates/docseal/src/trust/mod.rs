@@ -8,7 +8,8 @@ use serde::Deserialize;
 #[cfg(feature = "hc1")]
 mod certificate;
 
-use crate::cose::{Kid, VerifyingKey};
+use crate::algorithm::Kid;
+use crate::cose::VerifyingKey;
 use crate::error::{Error, Result};
 use crate::model::DocumentType;
 use crate::model::dcc::DccKind;

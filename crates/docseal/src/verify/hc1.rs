@@ -4,8 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use super::{Profile, Verified, Verifier, pick_signer};
+use crate::algorithm::Kid;
 use crate::codec::{self, DecodeLimits};
-use crate::cose::{Kid, parse_sign1_generic};
+use crate::cose::parse_sign1_generic;
 use crate::error::{Error, Result};
 use crate::model::Credential;
 use crate::model::Usability;

@@ -14,13 +14,14 @@ use chrono::{DateTime, Utc};
 #[cfg(feature = "hc1")]
 pub use hc1::AnyVerified;
 pub use policy::{Limits, Policy, Requirement};
-pub(crate) use verified::timestamp;
 pub use verified::{Profile, Verified};
 
+use crate::algorithm::{Algorithm, Kid};
 use crate::codec::{self, DecodeLimits};
-use crate::cose::{Algorithm, parse_sign1};
+use crate::cose::parse_sign1;
 use crate::error::{Error, Result};
 use crate::model::Credential;
+use crate::time::timestamp;
 use crate::trust::{Scope, TrustList, TrustedKey};
 use crate::wire::{self, Claims};
 
@@ -95,7 +96,7 @@ impl Verifier {
 
     /// The trusted keys under `kid` whose algorithm matches the header. Refuses a missing or
     /// mismatched `alg` before any signature check.
-    fn candidates(&self, kid: crate::cose::Kid, alg: Option<i64>) -> Result<Vec<&TrustedKey>> {
+    fn candidates(&self, kid: Kid, alg: Option<i64>) -> Result<Vec<&TrustedKey>> {
         let count = self.trust.count(kid);
         if count == 0 {
             return Err(Error::UnknownKid { kid });
@@ -220,7 +221,7 @@ pub struct Inspected {
     /// The protected `alg` value, if any.
     pub alg: Option<i64>,
     /// The protected `kid`.
-    pub kid: crate::cose::Kid,
+    pub kid: Kid,
     /// The claims as written.
     pub claims: Claims,
     /// The document as written (its own rules are checked, its signature is not).

@@ -2,10 +2,11 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::error::{Error, Result};
 use crate::model::{Credential, DocumentType, TravelMode};
+use crate::time::age_on;
 
 /// Caps on hostile input. Each breach is an [`Error::Limit`] naming the field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,15 +51,6 @@ impl std::fmt::Display for Requirement {
             Self::TravelMode(m) => write!(f, "travel mode {m}"),
         }
     }
-}
-
-/// Whole years from `birth` to `on`.
-pub(crate) fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
-    let mut age = on.year() - birth.year();
-    if (on.month(), on.day()) < (birth.month(), birth.day()) {
-        age -= 1;
-    }
-    age
 }
 
 impl Requirement {
@@ -160,13 +152,6 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ages_count_whole_years() {
-        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
-        assert_eq!(age_on(d(1990, 3, 7), d(2011, 3, 6)), 20);
-        assert_eq!(age_on(d(1990, 3, 7), d(2011, 3, 7)), 21);
-    }
 
     #[test]
     fn requirements_name_themselves() {

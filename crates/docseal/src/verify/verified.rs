@@ -2,8 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::cose::{Algorithm, Kid};
+use crate::algorithm::{Algorithm, Kid};
 use crate::model::Usability;
+use crate::time::timestamp;
 use crate::wire::Claims;
 
 /// The wire profile a credential arrived in.
@@ -95,13 +96,4 @@ impl<T, C> Verified<T, C> {
     pub fn usability(&self) -> &Usability {
         &self.usability
     }
-}
-
-/// Seconds since the epoch as a UTC time, saturating at chrono's range.
-pub(crate) fn timestamp(secs: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(secs, 0).unwrap_or(if secs < 0 {
-        DateTime::<Utc>::MIN_UTC
-    } else {
-        DateTime::<Utc>::MAX_UTC
-    })
 }

@@ -9,7 +9,7 @@ use base64::Engine as _;
 use ciborium::value::Value;
 use serde_json::Value as Json;
 
-use super::cbor::{self, as_int};
+use crate::cbor::{self, as_int};
 use crate::error::{Error, Result};
 use crate::model::dcc::{Dcc, DccClaims};
 

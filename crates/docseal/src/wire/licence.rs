@@ -2,11 +2,10 @@
 
 use ciborium::value::Value;
 
-use super::cbor::{MapReader, array, date, date_value, int, int_map, text};
+use super::fields::{opt, opt_text, sex, sex_value};
+use crate::cbor::{MapReader, array, date, date_value, int, int_map, text};
 use crate::error::{Error, Result};
-use crate::model::{
-    BackPage, ClassSystem, DrivingLicence, DrivingPrivilege, FrontPage, LicenceStatus, RecordEntry, Sex,
-};
+use crate::model::{BackPage, ClassSystem, DrivingLicence, DrivingPrivilege, FrontPage, LicenceStatus, RecordEntry};
 
 mod key {
     pub(super) const DOCUMENT_NUMBER: i64 = 1;
@@ -35,33 +34,6 @@ mod key {
     pub(super) const CODE: i64 = 1;
     pub(super) const ISSUE: i64 = 2;
     pub(super) const EXPIRY: i64 = 3;
-}
-
-/// ISO/IEC 5218 codes: 1 male, 2 female, 0 not known (our `X`).
-pub(super) fn sex_value(sex: Sex) -> Value {
-    Value::Integer(
-        match sex {
-            Sex::Male => 1,
-            Sex::Female => 2,
-            Sex::Unspecified => 0,
-        }
-        .into(),
-    )
-}
-
-pub(super) fn sex(v: &Value) -> Result<Sex> {
-    match int(v, "sex")? {
-        1 => Ok(Sex::Male),
-        2 => Ok(Sex::Female),
-        0 => Ok(Sex::Unspecified),
-        other => Err(Error::cbor(format!("sex: unknown code {other}"))),
-    }
-}
-
-pub(super) fn opt_text(entries: &mut Vec<(i64, Value)>, k: i64, v: Option<&String>) {
-    if let Some(s) = v {
-        entries.push((k, Value::Text(s.clone())));
-    }
 }
 
 /// The document map's fields after key 0 (the type), in canonical order.
@@ -112,10 +84,6 @@ pub(super) fn encode(l: &DrivingLicence, e: &mut Vec<(i64, Value)>) {
     e.push((key::POINTS, Value::Integer(b.points.into())));
     e.push((key::POINTS_CYCLE_START, date_value(b.points_cycle_start)));
     e.push((key::STATUS, Value::Text(b.status.to_string())));
-}
-
-pub(super) fn opt<T>(m: &mut MapReader, k: i64, f: impl FnOnce(Value) -> Result<T>) -> Result<Option<T>> {
-    m.optional(k)?.map(f).transpose()
 }
 
 /// Reads the fields after key 0; the caller has consumed the type.

@@ -1,7 +1,7 @@
 //! The DS1 payload: a CWT claims set (RFC 8392) holding the document under claim -65537,
 //! as compact deterministic CBOR. `docs/FORMAT.md` gives every key.
 
-pub(crate) mod cbor;
+mod fields;
 #[cfg(feature = "hc1")]
 mod hc1;
 mod licence;
@@ -13,7 +13,7 @@ use ciborium::value::Value;
 #[cfg(feature = "hc1")]
 pub use self::hc1::{HCERT, decode_hc1_payload};
 
-use self::cbor::{MapReader, bytes, int, int_map, text};
+use crate::cbor::{self, MapReader, bytes, int, int_map, text};
 use crate::error::{Error, Result};
 use crate::model::{Credential, DocumentType};
 

@@ -2,8 +2,8 @@
 
 use ciborium::value::Value;
 
-use super::cbor::{MapReader, array, date, date_value, int, text};
-use super::licence::{opt, opt_text, sex, sex_value};
+use super::fields::{opt, opt_text, sex, sex_value};
+use crate::cbor::{MapReader, array, date, date_value, int, text};
 use crate::error::{Error, Result};
 use crate::model::{PassData, TemporaryPass, TravelMode};
 

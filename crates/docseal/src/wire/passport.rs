@@ -2,8 +2,8 @@
 
 use ciborium::value::Value;
 
-use super::cbor::{MapReader, date, date_value, text};
-use super::licence::{opt, opt_text, sex, sex_value};
+use super::fields::{opt, opt_text, sex, sex_value};
+use crate::cbor::{MapReader, date, date_value, text};
 use crate::error::Result;
 use crate::model::{Passport, PassportData};
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::error::DocumentError;
+use crate::model::DocumentError;
 use crate::samples;
 
 fn claims() -> Claims {

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use crate::error::DocumentError;
+use crate::model::DocumentError;
 use crate::model::Sex;
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];

@@ -15,7 +15,7 @@ pub use class::{ChinaClass, ClassSystem, IsoCategory, VehicleClass};
 pub use status::{LicenceStatus, StatusCode};
 
 use super::{Sex, Usability, check_alpha2, check_digest, check_text, date_order};
-use crate::error::DocumentError;
+use crate::model::DocumentError;
 
 /// Longest name, address or authority text (ISO/IEC 18013-5 allows 150 characters).
 const MAX_TEXT: usize = 150;

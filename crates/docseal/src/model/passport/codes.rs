@@ -1,6 +1,6 @@
 //! ICAO Doc 9303 Part 3 state codes and passport-number formats.
 
-use crate::error::DocumentError;
+use crate::model::DocumentError;
 
 /// Codes Doc 9303 uses besides ISO 3166-1 alpha-3. Confirmed in domain.md 1.7: `D`
 /// (Germany), `XXA` (stateless), `EUE`, `XBA`, `XEC`, `UTO` (specimens). The others are the

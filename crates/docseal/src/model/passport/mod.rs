@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{Sex, Usability, check_digest, check_text, date_order};
-use crate::error::DocumentError;
+use crate::model::DocumentError;
 use mrz::Td3;
 
 const MAX_TEXT: usize = 150;

@@ -1,6 +1,6 @@
 //! ICAO Doc 9303 TD3 machine-readable zone: two lines of 44 characters, five check digits.
 
-use crate::error::DocumentError;
+use crate::model::DocumentError;
 
 /// Characters per TD3 line.
 pub const LINE_LEN: usize = 44;

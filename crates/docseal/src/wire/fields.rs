@@ -1,0 +1,39 @@
+//! Field encodings shared by several documents' maps (sex codes, optional fields).
+
+use ciborium::value::Value;
+
+use crate::cbor::{MapReader, int};
+use crate::error::{Error, Result};
+use crate::model::Sex;
+
+/// ISO/IEC 5218 codes: 1 male, 2 female, 0 not known (our `X`).
+pub(super) fn sex_value(sex: Sex) -> Value {
+    Value::Integer(
+        match sex {
+            Sex::Male => 1,
+            Sex::Female => 2,
+            Sex::Unspecified => 0,
+        }
+        .into(),
+    )
+}
+
+pub(super) fn sex(v: &Value) -> Result<Sex> {
+    match int(v, "sex")? {
+        1 => Ok(Sex::Male),
+        2 => Ok(Sex::Female),
+        0 => Ok(Sex::Unspecified),
+        other => Err(Error::cbor(format!("sex: unknown code {other}"))),
+    }
+}
+
+pub(super) fn opt_text(entries: &mut Vec<(i64, Value)>, k: i64, v: Option<&String>) {
+    if let Some(s) = v {
+        entries.push((k, Value::Text(s.clone())));
+    }
+}
+
+/// An optional field of the map being read, converted by `f` when present.
+pub(super) fn opt<T>(m: &mut MapReader, k: i64, f: impl FnOnce(Value) -> Result<T>) -> Result<Option<T>> {
+    m.optional(k)?.map(f).transpose()
+}
