@@ -287,7 +287,7 @@ impl VerifyingKey {
 
     /// The Ed25519 key inside, for batch verification.
     #[must_use]
-    pub fn as_ed25519(&self) -> Option<&ed25519_dalek::VerifyingKey> {
+    pub(crate) fn as_ed25519(&self) -> Option<&ed25519_dalek::VerifyingKey> {
         match &self.inner {
             VerifyingInner::Ed25519(k) => Some(k),
             _ => None,

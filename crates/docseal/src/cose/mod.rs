@@ -8,9 +8,10 @@ mod sign1;
 
 pub use crate::algorithm::{Algorithm, Kid};
 pub use key::{SigningKey, VerifyingKey};
-pub use sign1::{
-    GenericSign1, ParsedSign1, PreparedSign1, parse_sign1, parse_sign1_generic, replace_payload, verify_sign1_generic,
-};
+#[cfg(any(test, feature = "test-util"))]
+#[doc(hidden)]
+pub use sign1::replace_payload;
+pub use sign1::{GenericSign1, ParsedSign1, PreparedSign1, parse_sign1, parse_sign1_generic, verify_sign1_generic};
 
 /// Which implementation verifies ES256 (and PS256) in this build: `"ring"` with the `ring`
 /// feature, else the pure-Rust `"p256"` (and `rsa`).

@@ -112,10 +112,12 @@ pub fn parse_sign1(bytes: &[u8]) -> Result<ParsedSign1> {
 }
 
 /// Re-serializes a COSE_Sign1 with a new payload, keeping header and signature (for tests
-/// and demos that need a well-formed but forged message).
+/// that need a well-formed but forged message). Not API: feature `test-util`.
 ///
 /// # Errors
 /// [`Error::Cose`] when `bytes` is not a tagged COSE_Sign1.
+#[cfg(any(test, feature = "test-util"))]
+#[doc(hidden)]
 pub fn replace_payload(bytes: &[u8], payload: Vec<u8>) -> Result<Vec<u8>> {
     let mut sign1 = CoseSign1::from_tagged_slice(bytes).map_err(|e| Error::cose(e.to_string()))?;
     sign1.payload = Some(payload);

@@ -146,15 +146,26 @@ impl Issuer {
     pub fn issue_prepared(&self, prepared: &PreparedCredential, at: DateTime<Utc>) -> Result<Issued> {
         let mut cti = [0u8; CTI_LEN];
         getrandom::fill(&mut cti).map_err(|e| Error::key(format!("random source: {e}")))?;
-        self.issue_with_cti(prepared, at, cti)
+        self.issue_with_id(prepared, at, cti)
     }
 
-    /// Issues with a caller-chosen credential id (reproducible test vectors).
+    /// Issues with a caller-chosen credential id, for reproducible test vectors. Not API:
+    /// feature `test-util`; an authority's credential ids are random.
     ///
     /// # Errors
-    /// [`Error::Document`] when the document's validity has ended at `at`, or a licence's
-    /// points cycle is not the one current at `at`.
+    /// As [`Issuer::issue_prepared`].
+    #[cfg(any(test, feature = "test-util"))]
+    #[doc(hidden)]
     pub fn issue_with_cti(
+        &self,
+        prepared: &PreparedCredential,
+        at: DateTime<Utc>,
+        cti: [u8; CTI_LEN],
+    ) -> Result<Issued> {
+        self.issue_with_id(prepared, at, cti)
+    }
+
+    fn issue_with_id(
         &self,
         prepared: &PreparedCredential,
         at: DateTime<Utc>,

@@ -3,10 +3,13 @@
 //! They are valid documents (check characters, dates and classes all hold), so
 //! `docseal example licence` can be fed straight into `docseal issue licence`.
 
+#[cfg(any(test, feature = "test-util"))]
 mod corpus;
 
 use chrono::NaiveDate;
 
+#[cfg(any(test, feature = "test-util"))]
+#[doc(hidden)]
 pub use corpus::{BAD_KINDS, Corpus};
 
 use crate::model::{
@@ -15,8 +18,9 @@ use crate::model::{
 };
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    // safe: callers pass literal calendar dates.
-    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+    #[allow(clippy::expect_used)]
+    // safe: every caller in this module passes a literal calendar date that exists.
+    NaiveDate::from_ymd_opt(y, m, d).expect("sample dates are real calendar dates")
 }
 
 /// The front page of the sample licence (a Beijing C1 licence, long-term validity).
