@@ -4,7 +4,8 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use docseal::codec::{DecodeLimits, decode_text};
+use docseal::Limits;
+use docseal::codec::decode_text;
 use docseal::cose::parse_sign1;
 use docseal_bench::{fixture, raw_keys};
 use signature::Verifier as _;
@@ -21,10 +22,8 @@ fn stages(c: &mut Criterion) {
     let compressible = docseal::codec::encode_text(&[cose.as_slice(), &[0u8; 512][..]].concat());
     assert!(compressible.len() < 2 * cose.len(), "the padded COSE is compressed");
     let mut g = c.benchmark_group("stages");
-    g.bench_function("prefix_base45", |b| b.iter(|| decode_text(black_box(text), DecodeLimits::default())));
-    g.bench_function("prefix_base45_inflate", |b| {
-        b.iter(|| decode_text(black_box(&compressible), DecodeLimits::default()))
-    });
+    g.bench_function("prefix_base45", |b| b.iter(|| decode_text(black_box(text), &Limits::default())));
+    g.bench_function("prefix_base45_inflate", |b| b.iter(|| decode_text(black_box(&compressible), &Limits::default())));
     g.bench_function("cose_parse", |b| b.iter(|| parse_sign1(black_box(cose))));
     g.bench_function("cbor_claims_and_document", |b| {
         b.iter(|| docseal::wire::decode_payload(black_box(&parsed.payload)))

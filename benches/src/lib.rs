@@ -43,7 +43,7 @@ pub fn fixture(alg: &str, count: usize) -> Fixture {
         .take(count)
         .collect();
     let cose: Vec<Vec<u8>> =
-        texts.iter().map(|t| codec::decode_text(t, codec::DecodeLimits::default()).unwrap_or_default()).collect();
+        texts.iter().map(|t| codec::decode_text(t, &docseal::Limits::default()).unwrap_or_default()).collect();
     let parsed: Vec<_> = cose.iter().map(|c| parse_sign1(c).unwrap_or_else(|e| panic!("parse: {e}"))).collect();
     Fixture {
         messages: parsed.iter().map(|p| p.to_be_signed.clone()).collect(),

@@ -4,6 +4,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(body) = std::str::from_utf8(data) {
-        let _ = docseal::codec::decode_text(&format!("DS1:{body}"), docseal::codec::DecodeLimits::default());
+        let _ = docseal::codec::decode_text(&format!("DS1:{body}"), &docseal::Limits::default());
     }
 });

@@ -4,7 +4,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    if let Ok(cose) = docseal::codec::decode_text(&text, docseal::codec::DecodeLimits::default()) {
+    if let Ok(cose) = docseal::codec::decode_text(&text, &docseal::Limits::default()) {
         let _ = docseal::cose::parse_sign1(&cose);
     }
     // Raw bytes as COSE too, to reach the parser without the base45 detour.

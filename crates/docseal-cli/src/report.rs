@@ -37,7 +37,7 @@ pub(crate) fn valid(v: &Verified<Credential>) -> Value {
     out["usable"] = v.usability().is_usable().into();
     out["document"] = v.credential().to_json();
     if let Usability::NotUsable(reason) = v.usability() {
-        out["not_usable"] = Value::String(reason.clone());
+        out["not_usable"] = Value::String(reason.to_string());
     }
     out
 }

@@ -27,7 +27,11 @@ pub(crate) fn from_slice_deterministic(bytes: &[u8], max_depth: usize, what: &st
     let value = read_one(bytes, what)?;
     let depth = depth(&value);
     if depth > max_depth {
-        return Err(Error::Limit { limit: "cbor_depth", max: max_depth as u64, actual: depth as u64 });
+        return Err(Error::Limit {
+            limit: crate::error::LimitKind::CborDepth,
+            max: max_depth as u64,
+            actual: depth as u64,
+        });
     }
     check_deterministic(bytes)
         .map_err(|reason| Error::cbor(format!("{what}: not in deterministic encoding: {reason}")))?;
@@ -85,9 +89,11 @@ pub(crate) const PARSER_DEPTH_GUARD: u64 = 256;
 pub(crate) fn read_one(bytes: &[u8], what: &str) -> Result<Value> {
     let mut decoder = ciborium_ll::Decoder::from(bytes);
     let value = read_value(&mut decoder, bytes.len(), PARSER_DEPTH_GUARD).map_err(|e| match e {
-        ReadError::Depth => {
-            Error::Limit { limit: "cbor_depth", max: PARSER_DEPTH_GUARD, actual: PARSER_DEPTH_GUARD + 1 }
-        }
+        ReadError::Depth => Error::Limit {
+            limit: crate::error::LimitKind::CborDepth,
+            max: PARSER_DEPTH_GUARD,
+            actual: PARSER_DEPTH_GUARD + 1,
+        },
         ReadError::Syntax(reason) => Error::cbor(format!("{what}: {reason} at byte {}", decoder.offset())),
     })?;
     let trailing = bytes.len() - decoder.offset().min(bytes.len());
@@ -366,7 +372,10 @@ mod reader_tests {
         assert!(read_one(&bytes, "t").is_ok());
         // A byte string claiming 2^62 bytes: refused without allocating them.
         assert!(read_one(&[0x5b, 0x40, 0, 0, 0, 0, 0, 0, 0, 1], "t").is_err());
-        assert!(matches!(read_one(&[0x81; 300], "t"), Err(Error::Limit { limit: "cbor_depth", .. })));
+        assert!(matches!(
+            read_one(&[0x81; 300], "t"),
+            Err(Error::Limit { limit: crate::error::LimitKind::CborDepth, .. })
+        ));
     }
 }
 
@@ -412,7 +421,7 @@ mod tests {
     fn depth_limit_is_a_limit_error() {
         let nested = [vec![0x81u8; 40], vec![0x00]].concat();
         let err = from_slice_deterministic(&nested, 16, "t");
-        assert!(matches!(err, Err(Error::Limit { limit: "cbor_depth", .. })));
+        assert!(matches!(err, Err(Error::Limit { limit: crate::error::LimitKind::CborDepth, .. })));
     }
 
     #[test]

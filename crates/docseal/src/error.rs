@@ -1,9 +1,13 @@
 //! The one error type of docseal, and the stable `kind` strings it maps onto.
 
+use std::fmt;
+
 use chrono::{DateTime, Utc};
 
 use crate::algorithm::{Algorithm, Kid};
 use crate::model::DocumentError;
+use crate::model::dcc::DccKind;
+use crate::scope::Scope;
 
 /// Every way issuing or verifying a credential can fail.
 ///
@@ -96,7 +100,7 @@ pub enum Error {
         /// The key id.
         kid: Kid,
         /// Why not.
-        reason: String,
+        reason: KeyRefusal,
     },
     /// The document breaks its own rules (check digits, dates, classes, status, limits).
     #[error("invalid document: {0}")]
@@ -112,8 +116,8 @@ pub enum Error {
     /// Hostile-input limit reached.
     #[error("limit exceeded: {limit} (maximum {max}, got {actual})")]
     Limit {
-        /// The limit's name, as in [`crate::verify::Limits`].
-        limit: &'static str,
+        /// Which limit.
+        limit: LimitKind,
         /// The configured maximum.
         max: u64,
         /// What the input reached (a lower bound when reading stopped at the cap).
@@ -140,28 +144,28 @@ pub enum Error {
 }
 
 impl Error {
-    /// The stable machine-readable kind, as listed in `docs/FORMAT.md` and design section 4.
+    /// The stable machine-readable kind, as listed in `docs/FORMAT.md`.
     #[must_use]
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Prefix { .. } => "prefix",
-            Self::Base45 { .. } => "base45",
-            Self::Decompress { .. } => "decompress",
-            Self::Cbor { .. } => "cbor",
-            Self::Cose { .. } => "cose",
-            Self::UnknownKid { .. } => "unknown-kid",
-            Self::Algorithm { .. } => "algorithm",
-            Self::Signature => "signature",
-            Self::NotYetValid { .. } => "not-yet-valid",
-            Self::Expired { .. } => "expired",
-            Self::Stale { .. } => "stale",
-            Self::KeyScope { .. } => "key-scope",
-            Self::Document(_) => "document",
-            Self::Policy { .. } => "policy",
-            Self::Limit { .. } => "limit",
-            Self::Key { .. } => "key",
-            Self::Render { .. } => "render",
-            Self::TrustList { .. } => "trust-list",
+            Self::Prefix { .. } => ErrorKind::Prefix,
+            Self::Base45 { .. } => ErrorKind::Base45,
+            Self::Decompress { .. } => ErrorKind::Decompress,
+            Self::Cbor { .. } => ErrorKind::Cbor,
+            Self::Cose { .. } => ErrorKind::Cose,
+            Self::UnknownKid { .. } => ErrorKind::UnknownKid,
+            Self::Algorithm { .. } => ErrorKind::Algorithm,
+            Self::Signature => ErrorKind::Signature,
+            Self::NotYetValid { .. } => ErrorKind::NotYetValid,
+            Self::Expired { .. } => ErrorKind::Expired,
+            Self::Stale { .. } => ErrorKind::Stale,
+            Self::KeyScope { .. } => ErrorKind::KeyScope,
+            Self::Document(_) => ErrorKind::Document,
+            Self::Policy { .. } => ErrorKind::Policy,
+            Self::Limit { .. } => ErrorKind::Limit,
+            Self::Key { .. } => ErrorKind::Key,
+            Self::Render { .. } => ErrorKind::Render,
+            Self::TrustList { .. } => ErrorKind::TrustList,
         }
     }
 
@@ -183,6 +187,227 @@ impl Error {
     #[cold]
     pub(crate) fn trust_list(reason: impl Into<String>) -> Self {
         Self::TrustList { reason: reason.into() }
+    }
+}
+
+/// The stage or rule an [`Error`] comes from: a small, stable vocabulary for programs
+/// (`docseal verify --json` prints [`ErrorKind::as_str`] as `kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Unknown context prefix.
+    Prefix,
+    /// Invalid base45.
+    Base45,
+    /// Corrupt zlib stream.
+    Decompress,
+    /// Malformed or non-canonical CBOR.
+    Cbor,
+    /// Invalid COSE_Sign1 structure.
+    Cose,
+    /// No trusted key has the kid.
+    UnknownKid,
+    /// Missing, unsupported or mismatched `alg`.
+    Algorithm,
+    /// The signature does not verify.
+    Signature,
+    /// Not valid yet.
+    NotYetValid,
+    /// Expired.
+    Expired,
+    /// Older than the maximum age.
+    Stale,
+    /// The key may not sign this credential.
+    KeyScope,
+    /// The document breaks its own rules.
+    Document,
+    /// A requirement is not met.
+    Policy,
+    /// A hostile-input limit was reached.
+    Limit,
+    /// A key could not be read, generated or used.
+    Key,
+    /// A QR image could not be rendered.
+    Render,
+    /// The trust list is malformed.
+    TrustList,
+}
+
+impl ErrorKind {
+    /// Every kind, in pipeline order.
+    pub const ALL: [Self; 18] = [
+        Self::Prefix,
+        Self::Base45,
+        Self::Decompress,
+        Self::Cbor,
+        Self::Cose,
+        Self::UnknownKid,
+        Self::Algorithm,
+        Self::Signature,
+        Self::NotYetValid,
+        Self::Expired,
+        Self::Stale,
+        Self::KeyScope,
+        Self::Document,
+        Self::Policy,
+        Self::Limit,
+        Self::Key,
+        Self::Render,
+        Self::TrustList,
+    ];
+
+    /// The stable name (`signature`, `unknown-kid`, ...).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Prefix => "prefix",
+            Self::Base45 => "base45",
+            Self::Decompress => "decompress",
+            Self::Cbor => "cbor",
+            Self::Cose => "cose",
+            Self::UnknownKid => "unknown-kid",
+            Self::Algorithm => "algorithm",
+            Self::Signature => "signature",
+            Self::NotYetValid => "not-yet-valid",
+            Self::Expired => "expired",
+            Self::Stale => "stale",
+            Self::KeyScope => "key-scope",
+            Self::Document => "document",
+            Self::Policy => "policy",
+            Self::Limit => "limit",
+            Self::Key => "key",
+            Self::Render => "render",
+            Self::TrustList => "trust-list",
+        }
+    }
+
+    /// The inverse of [`ErrorKind::as_str`].
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ErrorKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for ErrorKind {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+/// Which hostile-input limit was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LimitKind {
+    /// [`crate::Limits::max_text_len`]: the QR text is too long.
+    TextLength,
+    /// [`crate::Limits::max_inflated_len`]: the inflated COSE is too large.
+    InflatedLength,
+    /// [`crate::Limits::max_keys_per_kid`]: too many trusted keys share the kid.
+    KeysPerKid,
+    /// CBOR nesting deeper than the decoder allows.
+    CborDepth,
+    /// The text does not fit a version-40 QR code at the chosen level.
+    QrCapacity,
+    /// The PNG would be too large.
+    PngSize,
+}
+
+impl LimitKind {
+    /// The stable name (`max_text_len`, `cbor_depth`, ...).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::TextLength => "max_text_len",
+            Self::InflatedLength => "max_inflated_len",
+            Self::KeysPerKid => "max_keys_per_kid",
+            Self::CborDepth => "cbor_depth",
+            Self::QrCapacity => "qr_capacity",
+            Self::PngSize => "png_size",
+        }
+    }
+}
+
+impl fmt::Display for LimitKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a trusted key may not sign a credential it verifies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyRefusal {
+    /// The trust entry limits the key to other documents.
+    Scope {
+        /// What the key may sign.
+        allowed: Vec<Scope>,
+        /// What the credential is.
+        credential: Scope,
+    },
+    /// The trust entry binds the key to another issuer name.
+    Issuer {
+        /// The `iss` the entry demands.
+        expected: String,
+        /// The credential's `iss`.
+        found: String,
+    },
+    /// The credential was generated before the key's use began.
+    BeforeKeyValidity {
+        /// The start of the key's use.
+        not_before: DateTime<Utc>,
+    },
+    /// The credential was generated after the key's use ended.
+    AfterKeyValidity {
+        /// The end of the key's use.
+        not_after: DateTime<Utc>,
+    },
+    /// The signer certificate's extended key usage does not allow this certificate type.
+    DccKeyUsage {
+        /// The types the certificate allows.
+        allowed: Vec<DccKind>,
+        /// The type the DCC holds, if any.
+        found: Option<DccKind>,
+    },
+}
+
+impl fmt::Display for KeyRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Scope { allowed, credential } => {
+                let allowed: Vec<_> = allowed.iter().map(|s| s.name()).collect();
+                write!(f, "limited to {}, credential is {}", allowed.join(", "), credential.name())
+            }
+            Self::Issuer { expected, found } => write!(f, "bound to issuer {expected:?}, credential says {found:?}"),
+            Self::BeforeKeyValidity { not_before } => {
+                write!(f, "key valid from {not_before}, credential generated before")
+            }
+            Self::AfterKeyValidity { not_after } => {
+                write!(f, "key valid until {not_after}, credential generated after")
+            }
+            Self::DccKeyUsage { allowed, found } => {
+                let names: Vec<_> = allowed.iter().map(|k| k.name()).collect();
+                let found = found.map_or("no certificate type", DccKind::name);
+                write!(f, "certificate key usage allows {}, DCC holds {found}", names.join(", "))
+            }
+        }
     }
 }
 

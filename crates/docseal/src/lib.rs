@@ -58,8 +58,10 @@ pub mod codec;
 pub mod cose;
 mod error;
 pub mod issue;
+mod limits;
 pub mod model;
 pub mod samples;
+mod scope;
 mod time;
 pub mod trust;
 pub mod verify;
@@ -67,7 +69,7 @@ pub mod wire;
 
 pub use algorithm::{Algorithm, Kid};
 pub use cose::{SigningKey, VerifyingKey};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, KeyRefusal, LimitKind, Result};
 pub use issue::{Issued, Issuer, PreparedCredential};
 pub use model::DocumentError;
 pub use trust::{Scope, TrustList, TrustedKey};
@@ -75,6 +77,7 @@ pub use trust::{Scope, TrustList, TrustedKey};
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
 
+pub use limits::Limits;
 #[cfg(feature = "hc1")]
 pub use verify::AnyVerified;
-pub use verify::{Inspected, Limits, Policy, Profile, Requirement, Verified, Verifier, inspect};
+pub use verify::{Inspected, Policy, Profile, Requirement, Verified, Verifier, inspect};

@@ -69,7 +69,7 @@ fn inspect(payload: Option<&str>) -> Result<ExitCode, Failure> {
 
 fn inspect_hc1(text: &str) -> Result<ExitCode, Failure> {
     let invalid = |e: docseal::Error| Failure::Invalid(format!("cannot decode ({}): {e}", e.kind()));
-    let cose = docseal::codec::decode_hc1_text(text, docseal::codec::DecodeLimits::default()).map_err(invalid)?;
+    let cose = docseal::codec::decode_hc1_text(text, &docseal::Limits::default()).map_err(invalid)?;
     let parsed = docseal::cose::parse_sign1_generic(&cose, &[]).map_err(invalid)?;
     let (claims, dcc) = docseal::wire::decode_hc1_payload(&parsed.payload).map_err(invalid)?;
     let json =

@@ -5,7 +5,7 @@ use std::io::{self, BufRead};
 
 use chrono::{DateTime, Utc};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::Credential;
 use crate::verify::{Verified, Verifier};
 
@@ -17,7 +17,7 @@ pub struct LineSummary {
     /// Lines that verified.
     pub valid: u64,
     /// Refused lines by error kind.
-    pub refused: BTreeMap<&'static str, u64>,
+    pub refused: BTreeMap<ErrorKind, u64>,
 }
 
 enum Line {
@@ -93,7 +93,11 @@ pub fn verify_lines<R: BufRead>(
                 }
                 Line::Text(t) => slots.push(Ok(t)),
                 Line::TooLong(len) => {
-                    slots.push(Err(Error::Limit { limit: "max_text_len", max: max as u64, actual: len }));
+                    slots.push(Err(Error::Limit {
+                        limit: crate::error::LimitKind::TextLength,
+                        max: max as u64,
+                        actual: len,
+                    }));
                 }
             }
         }

@@ -6,7 +6,7 @@ fn at(s: &str) -> DateTime<Utc> {
 }
 
 fn kinds(results: &[Result<Verified<Credential>>]) -> Vec<Option<&'static str>> {
-    results.iter().map(|r| r.as_ref().err().map(crate::Error::kind)).collect()
+    results.iter().map(|r| r.as_ref().err().map(|e| e.kind().as_str())).collect()
 }
 
 /// Acceptance: bulk and single agree on >= 2,000 payloads with ~10% bad ones of every kind,
@@ -34,10 +34,8 @@ fn a_forgery_inside_an_ed25519_batch_is_found() {
     // Swap the signatures of two Ed25519 payloads in the middle: both become forgeries.
     let (a, b) = (150, 156);
     let (ca, cb) = (
-        crate::codec::decode_text(&payloads[a], crate::codec::DecodeLimits { max_text: 8192, max_inflated: 16384 })
-            .unwrap(),
-        crate::codec::decode_text(&payloads[b], crate::codec::DecodeLimits { max_text: 8192, max_inflated: 16384 })
-            .unwrap(),
+        crate::codec::decode_text(&payloads[a], &crate::Limits::default()).unwrap(),
+        crate::codec::decode_text(&payloads[b], &crate::Limits::default()).unwrap(),
     );
     let pa = crate::cose::parse_sign1(&ca).unwrap();
     let pb = crate::cose::parse_sign1(&cb).unwrap();
@@ -53,8 +51,8 @@ fn a_forgery_inside_an_ed25519_batch_is_found() {
 fn small_order_r_is_not_batched_and_is_refused() {
     let corpus = Corpus::generate(1, 0, 5, at("2026-11-21T09:00:00Z")).unwrap();
     let verifier = Verifier::new(corpus.trust.clone());
-    let limits = crate::codec::DecodeLimits::default();
-    let parsed = crate::cose::parse_sign1(&crate::codec::decode_text(&corpus.payloads[0], limits).unwrap()).unwrap();
+    let limits = crate::Limits::default();
+    let parsed = crate::cose::parse_sign1(&crate::codec::decode_text(&corpus.payloads[0], &limits).unwrap()).unwrap();
     // R = the identity point (small order), S = 0: the same header and payload, re-signed badly.
     let mut signature = vec![0u8; 64];
     signature[0] = 1;
@@ -79,7 +77,7 @@ fn streaming_keeps_order_and_counts() {
     input.push('\n');
     let mut seen = Vec::new();
     let summary = verify_lines(&verifier, input.as_bytes(), corpus.verify_at, 37, |r| {
-        seen.push(r.as_ref().err().map(crate::Error::kind));
+        seen.push(r.as_ref().err().map(|e| e.kind().as_str()));
         Ok(())
     })
     .unwrap();

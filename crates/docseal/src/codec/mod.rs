@@ -5,27 +5,13 @@
 pub mod qr;
 
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 
 /// The DS1 context prefix.
 pub const DS1_PREFIX: &str = "DS1:";
 
 /// The EU DCC context prefix (health certificate, version 1).
 pub const HC1_PREFIX: &str = "HC1:";
-
-/// Size caps on the way in (the verifier takes them from its policy's limits).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DecodeLimits {
-    /// Longest accepted text, in bytes.
-    pub max_text: usize,
-    /// Largest inflated body, in bytes.
-    pub max_inflated: usize,
-}
-
-impl Default for DecodeLimits {
-    fn default() -> Self {
-        Self { max_text: 8 * 1024, max_inflated: 16 * 1024 }
-    }
-}
 
 /// Wraps COSE bytes for a QR code: zlib when that is shorter, then base45, then `DS1:`.
 #[must_use]
@@ -46,10 +32,10 @@ fn deflate(bytes: &[u8]) -> Vec<u8> {
 ///
 /// # Errors
 /// [`Error::Limit`] over the caps, [`Error::Prefix`], [`Error::Base45`], [`Error::Decompress`].
-pub fn decode_text(text: &str, limits: DecodeLimits) -> Result<Vec<u8>> {
+pub fn decode_text(text: &str, limits: &Limits) -> Result<Vec<u8>> {
     let raw = unwrap_base45(text, DS1_PREFIX, limits)?;
     match raw.first() {
-        Some(0x78) => inflate(&raw, limits.max_inflated),
+        Some(0x78) => inflate(&raw, limits.max_inflated_len),
         Some(_) => Ok(raw),
         None => Err(Error::cose("empty body")),
     }
@@ -60,10 +46,10 @@ pub fn decode_text(text: &str, limits: DecodeLimits) -> Result<Vec<u8>> {
 ///
 /// # Errors
 /// As [`decode_text`]; [`Error::Decompress`] for an uncompressed body.
-pub fn decode_hc1_text(text: &str, limits: DecodeLimits) -> Result<Vec<u8>> {
+pub fn decode_hc1_text(text: &str, limits: &Limits) -> Result<Vec<u8>> {
     let raw = unwrap_base45(text, HC1_PREFIX, limits)?;
     match raw.first() {
-        Some(0x78) => inflate(&raw, limits.max_inflated),
+        Some(0x78) => inflate(&raw, limits.max_inflated_len),
         _ => Err(Error::Decompress { reason: "an HC1 body must be a zlib stream".into() }),
     }
 }
@@ -74,9 +60,13 @@ pub fn encode_hc1_text(cose: &[u8]) -> String {
     format!("{HC1_PREFIX}{}", base45::encode(deflate(cose)))
 }
 
-fn unwrap_base45(text: &str, prefix: &str, limits: DecodeLimits) -> Result<Vec<u8>> {
-    if text.len() > limits.max_text {
-        return Err(Error::Limit { limit: "max_text_len", max: limits.max_text as u64, actual: text.len() as u64 });
+fn unwrap_base45(text: &str, prefix: &str, limits: &Limits) -> Result<Vec<u8>> {
+    if text.len() > limits.max_text_len {
+        return Err(Error::Limit {
+            limit: crate::error::LimitKind::TextLength,
+            max: limits.max_text_len as u64,
+            actual: text.len() as u64,
+        });
     }
     let Some(body) = text.strip_prefix(prefix) else {
         let found = text.chars().take(8).collect();
@@ -119,7 +109,7 @@ fn inflate(compressed: &[u8], max: usize) -> Result<Vec<u8>> {
     use miniz_oxide::inflate::TINFLStatus;
     miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(compressed, max).map_err(|e| match e.status {
         TINFLStatus::HasMoreOutput => {
-            Error::Limit { limit: "max_inflated_len", max: max as u64, actual: max as u64 + 1 }
+            Error::Limit { limit: crate::error::LimitKind::InflatedLength, max: max as u64, actual: max as u64 + 1 }
         }
         status => Error::Decompress { reason: format!("inflate stopped: {status:?}") },
     })
@@ -129,7 +119,7 @@ fn inflate(compressed: &[u8], max: usize) -> Result<Vec<u8>> {
 mod tests {
     use super::*;
 
-    const LIMITS: DecodeLimits = DecodeLimits { max_text: 8192, max_inflated: 16384 };
+    const LIMITS: Limits = Limits { max_text_len: 8192, max_inflated_len: 16384, max_keys_per_kid: 8 };
 
     #[test]
     fn round_trip_with_and_without_compression() -> Result<()> {
@@ -137,19 +127,19 @@ mod tests {
         let text = encode_text(&compressible);
         assert!(text.starts_with("DS1:"));
         assert!(text.len() < 300, "zlib used when it is shorter");
-        assert_eq!(decode_text(&text, LIMITS)?, compressible);
+        assert_eq!(decode_text(&text, &LIMITS)?, compressible);
         let random: Vec<u8> = (0u32..64).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
         let mut cose = vec![0xd2];
         cose.extend(random);
         let text = encode_text(&cose);
         assert_eq!(text, format!("DS1:{}", base45::encode(&cose)), "stored when zlib is no shorter");
-        assert_eq!(decode_text(&text, LIMITS)?, cose);
+        assert_eq!(decode_text(&text, &LIMITS)?, cose);
         Ok(())
     }
 
     #[test]
     fn errors_name_the_stage() {
-        let kind = |t: &str| decode_text(t, LIMITS).map_err(|e| e.kind()).err();
+        let kind = |t: &str| decode_text(t, &LIMITS).map_err(|e| e.kind().as_str()).err();
         assert_eq!(kind("HX1:ABC"), Some("prefix"));
         assert_eq!(kind(""), Some("prefix"));
         assert_eq!(kind("DS1:abc"), Some("base45"));
@@ -164,7 +154,7 @@ mod tests {
     fn zlib_bomb_stops_at_the_cap() {
         let bomb = deflate(&vec![0u8; 1 << 20]);
         assert!(bomb.len() < 2048);
-        let err = decode_text(&format!("DS1:{}", base45::encode(&bomb)), LIMITS);
-        assert!(matches!(err, Err(Error::Limit { limit: "max_inflated_len", .. })));
+        let err = decode_text(&format!("DS1:{}", base45::encode(&bomb)), &LIMITS);
+        assert!(matches!(err, Err(Error::Limit { limit: crate::error::LimitKind::InflatedLength, .. })));
     }
 }

@@ -68,7 +68,7 @@ impl Qr {
                 return Ok(Self { code });
             }
         }
-        Err(Error::Limit { limit: "qr_capacity", max: 0, actual: text.len() as u64 })
+        Err(Error::Limit { limit: crate::error::LimitKind::QrCapacity, max: 0, actual: text.len() as u64 })
     }
 
     /// The QR version (1 to 40).
@@ -111,7 +111,11 @@ impl Qr {
         let side_modules = self.width() + 2 * QUIET_ZONE;
         let side = side_modules * scale;
         let side_u32 = u32::try_from(side).ok().filter(|&s| s <= 16_384);
-        let side_u32 = side_u32.ok_or(Error::Limit { limit: "png_size", max: 16_384, actual: side as u64 })?;
+        let side_u32 = side_u32.ok_or(Error::Limit {
+            limit: crate::error::LimitKind::PngSize,
+            max: 16_384,
+            actual: side as u64,
+        })?;
         let mut pixels = vec![255u8; side * side];
         for y in 0..self.width() {
             for x in 0..self.width() {

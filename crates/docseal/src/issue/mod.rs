@@ -165,12 +165,7 @@ impl Issuer {
         self.issue_with_id(prepared, at, cti)
     }
 
-    fn issue_with_id(
-        &self,
-        prepared: &PreparedCredential,
-        at: DateTime<Utc>,
-        cti: [u8; CTI_LEN],
-    ) -> Result<Issued> {
+    fn issue_with_id(&self, prepared: &PreparedCredential, at: DateTime<Utc>, cti: [u8; CTI_LEN]) -> Result<Issued> {
         let issued_at = at.timestamp();
         let lifetime = i64::try_from(self.validity.as_secs()).unwrap_or(i64::MAX);
         let mut expires_at = issued_at.saturating_add(lifetime);

@@ -10,6 +10,7 @@ pub mod licence;
 pub mod pass;
 pub mod passport;
 mod text;
+mod usability;
 
 use std::fmt;
 
@@ -24,6 +25,7 @@ pub use licence::{
 pub use pass::{IssuedPass, PassData, PassHistory, TemporaryPass, TravelMode};
 pub use passport::{Passport, PassportData};
 pub(crate) use text::{check_alpha2, check_digest, check_text, date_order};
+pub use usability::{NotUsableReason, Usability};
 
 /// The kinds of document docseal knows, with their wire code (design section 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -187,22 +189,5 @@ impl From<Passport> for Credential {
 impl From<TemporaryPass> for Credential {
     fn from(p: TemporaryPass) -> Self {
         Self::TemporaryPass(p)
-    }
-}
-
-/// Whether a genuine document may be used, per its own content.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Usability {
-    /// The document may be used (a "green" e-licence).
-    Usable,
-    /// The document is genuine but may not be used (a "red" e-licence); the reason says why.
-    NotUsable(String),
-}
-
-impl Usability {
-    /// `true` for [`Usability::Usable`].
-    #[must_use]
-    pub fn is_usable(&self) -> bool {
-        matches!(self, Self::Usable)
     }
 }

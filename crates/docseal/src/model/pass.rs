@@ -7,7 +7,7 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::{Sex, Usability, check_text, date_order};
+use super::{NotUsableReason, Sex, Usability, check_text, date_order};
 use crate::model::DocumentError;
 
 /// Longest validity, counting both the first and the last day.
@@ -178,9 +178,9 @@ impl TemporaryPass {
     #[must_use]
     pub fn usability(&self, date: NaiveDate) -> Usability {
         if date < self.data.valid_from {
-            Usability::NotUsable(format!("pass valid only from {}", self.data.valid_from))
+            Usability::NotUsable(NotUsableReason::NotYetValid { valid_from: self.data.valid_from })
         } else if date > self.data.valid_until {
-            Usability::NotUsable(format!("pass validity ended on {}", self.data.valid_until))
+            Usability::NotUsable(NotUsableReason::Ended { valid_until: self.data.valid_until })
         } else {
             Usability::Usable
         }

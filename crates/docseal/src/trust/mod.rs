@@ -10,42 +10,9 @@ mod certificate;
 
 use crate::algorithm::Kid;
 use crate::cose::VerifyingKey;
-use crate::error::{Error, Result};
-use crate::model::DocumentType;
+use crate::error::{Error, KeyRefusal, Result};
 use crate::model::dcc::DccKind;
-
-/// What a key may sign.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Scope {
-    /// A DS1 document of this type.
-    Document(DocumentType),
-    /// An EU Digital COVID Certificate (`HC1:`).
-    Dcc,
-}
-
-impl Scope {
-    /// Reads a trust-list name: `passport`, `driving-licence`, `temporary-pass`, `dcc`.
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "passport" => Some(Self::Document(DocumentType::Passport)),
-            "driving-licence" => Some(Self::Document(DocumentType::DrivingLicence)),
-            "temporary-pass" => Some(Self::Document(DocumentType::TemporaryPass)),
-            "dcc" => Some(Self::Dcc),
-            _ => None,
-        }
-    }
-
-    /// The trust-list name.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Document(d) => d.name(),
-            Self::Dcc => "dcc",
-        }
-    }
-}
+pub use crate::scope::Scope;
 
 /// One trusted key with its limits.
 #[derive(Debug, Clone)]
@@ -82,38 +49,33 @@ impl TrustedKey {
     }
 
     /// Why this key may not sign a `scope` credential from `iss` generated at `issued_at`.
-    pub(crate) fn refusal(&self, scope: Scope, iss: &str, issued_at: i64) -> Option<String> {
+    pub(crate) fn refusal(&self, scope: Scope, iss: &str, issued_at: i64) -> Option<KeyRefusal> {
         if let Some(scopes) = &self.scopes
             && !scopes.contains(&scope)
         {
-            let allowed: Vec<_> = scopes.iter().map(|s| s.name()).collect();
-            return Some(format!("limited to {}, credential is {}", allowed.join(", "), scope.name()));
+            return Some(KeyRefusal::Scope { allowed: scopes.clone(), credential: scope });
         }
         if let Some(expected) = &self.iss
             && expected != iss
         {
-            return Some(format!("bound to issuer {expected:?}, credential says {iss:?}"));
+            return Some(KeyRefusal::Issuer { expected: expected.clone(), found: iss.to_owned() });
         }
-        if let Some(nb) = self.not_before.filter(|nb| issued_at < nb.timestamp()) {
-            return Some(format!("key valid from {nb}, credential generated before"));
+        if let Some(not_before) = self.not_before.filter(|nb| issued_at < nb.timestamp()) {
+            return Some(KeyRefusal::BeforeKeyValidity { not_before });
         }
-        if let Some(na) = self.not_after.filter(|na| issued_at > na.timestamp()) {
-            return Some(format!("key valid until {na}, credential generated after"));
+        if let Some(not_after) = self.not_after.filter(|na| issued_at > na.timestamp()) {
+            return Some(KeyRefusal::AfterKeyValidity { not_after });
         }
         None
     }
 
     /// Why this key may not sign a DCC of this kind (its certificate's key usage).
     #[cfg_attr(not(feature = "hc1"), allow(dead_code))]
-    pub(crate) fn dcc_refusal(&self, kind: Option<DccKind>) -> Option<String> {
+    pub(crate) fn dcc_refusal(&self, kind: Option<DccKind>) -> Option<KeyRefusal> {
         let allowed = self.dcc_kinds.as_ref()?;
         match kind {
             Some(kind) if allowed.contains(&kind) => None,
-            _ => {
-                let names: Vec<_> = allowed.iter().map(|k| k.name()).collect();
-                let found = kind.map_or("no certificate type", DccKind::name);
-                Some(format!("certificate key usage allows {}, DCC holds {found}", names.join(", ")))
-            }
+            _ => Some(KeyRefusal::DccKeyUsage { allowed: allowed.clone(), found: kind }),
         }
     }
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Profile, Verified, Verifier, pick_signer};
 use crate::algorithm::Kid;
-use crate::codec::{self, DecodeLimits};
+use crate::codec;
 use crate::cose::parse_sign1_generic;
 use crate::error::{Error, Result};
 use crate::model::Credential;
@@ -48,11 +48,7 @@ impl Verifier {
     /// certificate does not allow is [`Error::KeyScope`]; any [`Requirement`](super::Requirement)
     /// in the policy is [`Error::Policy`] (they are about docseal documents).
     pub fn verify_hc1(&self, text: &str, now: DateTime<Utc>) -> Result<Verified<Dcc, DccClaims>> {
-        let limits = DecodeLimits {
-            max_text: self.policy.limits.max_text_len,
-            max_inflated: self.policy.limits.max_inflated_len,
-        };
-        self.verify_hc1_cose(&codec::decode_hc1_text(text, limits)?, now)
+        self.verify_hc1_cose(&codec::decode_hc1_text(text, &self.policy.limits)?, now)
     }
 
     /// Verifies the COSE_Sign1 inside an `HC1:` payload.

@@ -11,15 +11,16 @@ mod verified;
 
 use chrono::{DateTime, Utc};
 
+pub use crate::limits::Limits;
 #[cfg(feature = "hc1")]
 pub use hc1::AnyVerified;
-pub use policy::{Limits, Policy, Requirement};
+pub use policy::{Policy, Requirement};
 pub use verified::{Profile, Verified};
 
 use crate::algorithm::{Algorithm, Kid};
-use crate::codec::{self, DecodeLimits};
+use crate::codec;
 use crate::cose::parse_sign1;
-use crate::error::{Error, Result};
+use crate::error::{Error, KeyRefusal, Result};
 use crate::model::Credential;
 use crate::time::timestamp;
 use crate::trust::{Scope, TrustList, TrustedKey};
@@ -81,11 +82,7 @@ impl Verifier {
 
     /// Everything before the signature: text to COSE, headers, trust lookup, `alg` check.
     pub(crate) fn prepare(&self, text: &str) -> Result<Pending<'_>> {
-        let limits = DecodeLimits {
-            max_text: self.policy.limits.max_text_len,
-            max_inflated: self.policy.limits.max_inflated_len,
-        };
-        self.prepare_cose(&codec::decode_text(text, limits)?)
+        self.prepare_cose(&codec::decode_text(text, &self.policy.limits)?)
     }
 
     fn prepare_cose(&self, cose: &[u8]) -> Result<Pending<'_>> {
@@ -103,7 +100,11 @@ impl Verifier {
         }
         let max = self.policy.limits.max_keys_per_kid;
         if count > max {
-            return Err(Error::Limit { limit: "max_keys_per_kid", max: max as u64, actual: count as u64 });
+            return Err(Error::Limit {
+                limit: crate::error::LimitKind::KeysPerKid,
+                max: max as u64,
+                actual: count as u64,
+            });
         }
         let header_alg = alg.and_then(Algorithm::from_cose_id);
         let matching: Vec<&TrustedKey> =
@@ -127,6 +128,7 @@ impl Verifier {
         signers: Vec<&TrustedKey>,
         now: DateTime<Utc>,
     ) -> Result<Verified<Credential>> {
+        // No claim of an unsigned payload is read: a failed signature is refused first.
         if signers.is_empty() {
             return Err(Error::Signature);
         }
@@ -233,30 +235,24 @@ pub struct Inspected {
 /// # Errors
 /// As [`Verifier::verify`] for the decoding stages.
 pub fn inspect(text: &str, limits: &Limits) -> Result<Inspected> {
-    let cose = codec::decode_text(
-        text,
-        DecodeLimits { max_text: limits.max_text_len, max_inflated: limits.max_inflated_len },
-    )?;
+    let cose = codec::decode_text(text, limits)?;
     let parsed = parse_sign1(&cose)?;
     let (claims, credential) = wire::decode_payload(&parsed.payload)?;
     Ok(Inspected { profile: Profile::Ds1, alg: parsed.alg, kid: parsed.kid, claims, credential })
 }
 
 /// The first signer allowed to sign this credential, or the first signer's reason it is not.
+/// No signer at all means no signature held.
 fn pick_signer<'a>(
     signers: &[&'a TrustedKey],
-    refusal: impl Fn(&TrustedKey) -> Option<String>,
+    refusal: impl Fn(&TrustedKey) -> Option<KeyRefusal>,
 ) -> Result<&'a TrustedKey> {
-    let mut first_refusal = None;
-    for key in signers {
-        match refusal(key) {
-            None => return Ok(key),
-            Some(reason) => {
-                first_refusal.get_or_insert(Error::KeyScope { kid: key.key.kid(), reason });
-            }
-        }
-    }
-    Err(first_refusal.unwrap_or(Error::Signature))
+    let (first, rest) = signers.split_first().ok_or(Error::Signature)?;
+    let Some(first_refusal) = refusal(first) else { return Ok(first) };
+    rest.iter()
+        .copied()
+        .find(|key| refusal(key).is_none())
+        .ok_or(Error::KeyScope { kid: first.key.kid(), reason: first_refusal })
 }
 
 #[cfg(test)]

@@ -5,26 +5,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 use crate::model::{Credential, DocumentType, TravelMode};
 use crate::time::age_on;
-
-/// Caps on hostile input. Each breach is an [`Error::Limit`] naming the field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Limits {
-    /// Longest accepted QR text, in bytes (a version-40 QR holds 4,296 alphanumeric chars).
-    pub max_text_len: usize,
-    /// Largest inflated COSE, in bytes; inflation stops at the cap.
-    pub max_inflated_len: usize,
-    /// Most trusted keys tried for one kid.
-    pub max_keys_per_kid: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self { max_text_len: 8 * 1024, max_inflated_len: 16 * 1024, max_keys_per_kid: 8 }
-    }
-}
 
 /// A relying party's question, checked after the signature and the document's own rules.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -29,7 +29,11 @@ pub fn decode_hc1_payload(payload: &[u8]) -> Result<(DccClaims, Dcc)> {
     let value = cbor::read_one(payload, "HC1 claims")?;
     let depth = cbor::depth(&value);
     if depth > MAX_DEPTH {
-        return Err(Error::Limit { limit: "cbor_depth", max: MAX_DEPTH as u64, actual: depth as u64 });
+        return Err(Error::Limit {
+            limit: crate::error::LimitKind::CborDepth,
+            max: MAX_DEPTH as u64,
+            actual: depth as u64,
+        });
     }
     let Value::Map(entries) = value else { return Err(Error::cbor("HC1 claims: expected a map")) };
     let (mut issuer, mut expires_at, mut issued_at, mut hcert) = (None, None, None, None);
@@ -162,7 +166,7 @@ mod tests {
             (Value::Text("ver".into()), Value::Text("1".into())),
             (Value::Text("ver".into()), Value::Text("2".into())),
         ]);
-        let kind = |v: &Value| decode_hc1_payload(&encode(v)).map_err(|e| e.kind()).err();
+        let kind = |v: &Value| decode_hc1_payload(&encode(v)).map_err(|e| e.kind().as_str()).err();
         assert_eq!(kind(&claims(Value::Map(vec![(Value::Integer(1.into()), dup)]))), Some("cbor"));
         assert_eq!(kind(&claims(Value::Integer(0.into()))), Some("cbor"));
         assert_eq!(kind(&Value::Array(vec![])), Some("cbor"));
@@ -174,6 +178,6 @@ mod tests {
         assert_eq!(kind(&claims(Value::Map(vec![(Value::Integer(1.into()), deep_dgc)]))), Some("limit"));
         let mut payload = encode(&claims(Value::Map(vec![(Value::Integer(1.into()), dgc())])));
         payload.push(0);
-        assert_eq!(decode_hc1_payload(&payload).map_err(|e| e.kind()).err(), Some("cbor"), "trailing byte");
+        assert_eq!(decode_hc1_payload(&payload).map_err(|e| e.kind().as_str()).err(), Some("cbor"), "trailing byte");
     }
 }

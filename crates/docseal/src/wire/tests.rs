@@ -56,12 +56,12 @@ fn malformed_payloads_are_cbor_errors() {
     let credential = Credential::from(samples::licence());
     let payload = encode_payload(&claims(), &EncodedDocument::new(&credential));
     for cut in [0, 1, 10, payload.len() - 1] {
-        assert_eq!(decode_payload(&payload[..cut]).map_err(|e| e.kind()), Err("cbor"), "cut at {cut}");
+        assert_eq!(decode_payload(&payload[..cut]).map_err(|e| e.kind().as_str()), Err("cbor"), "cut at {cut}");
     }
     let mut extra = payload.clone();
     extra.push(0);
-    assert_eq!(decode_payload(&extra).map_err(|e| e.kind()), Err("cbor"));
-    assert_eq!(decode_payload(&[0xa0]).map_err(|e| e.kind()), Err("cbor"));
+    assert_eq!(decode_payload(&extra).map_err(|e| e.kind().as_str()), Err("cbor"));
+    assert_eq!(decode_payload(&[0xa0]).map_err(|e| e.kind().as_str()), Err("cbor"));
 }
 
 #[test]

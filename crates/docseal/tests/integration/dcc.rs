@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use docseal::codec::{DecodeLimits, decode_hc1_text};
+use docseal::Limits;
+use docseal::codec::decode_hc1_text;
 use docseal::cose::parse_sign1_generic;
 use docseal::wire::decode_hc1_payload;
 use docseal::{Error, Policy, TrustList, Verifier};
@@ -54,7 +55,7 @@ pub(crate) fn clock(text: &str) -> DateTime<Utc> {
 
 /// The stage a decoding error belongs to.
 fn decode_stage(error: &Error) -> &'static str {
-    match error.kind() {
+    match error.kind().as_str() {
         "prefix" => "EXPECTEDUNPREFIX",
         "base45" => "EXPECTEDB45DECODE",
         "decompress" => "EXPECTEDCOMPRESSION",
@@ -64,7 +65,7 @@ fn decode_stage(error: &Error) -> &'static str {
 
 /// The stage a verification error belongs to (the payload decoded on its own already).
 fn verify_stage(error: &Error) -> &'static str {
-    match error.kind() {
+    match error.kind().as_str() {
         "key-scope" if error.to_string().contains("certificate key usage") => "EXPECTEDKEYUSAGE",
         "not-yet-valid" | "expired" => "EXPECTEDEXPIRATIONCHECK",
         _ => "EXPECTEDVERIFY",
@@ -84,7 +85,7 @@ fn outcomes(case: &Value) -> (BTreeMap<&'static str, Option<bool>>, Option<bool>
     ]});
     let decoded = (|| {
         // The decoding stages on their own: they need no trust list.
-        let cose = decode_hc1_text(text, DecodeLimits::default())?;
+        let cose = decode_hc1_text(text, &Limits::default())?;
         let parsed = parse_sign1_generic(&cose, &[])?;
         let (_, dcc) = decode_hc1_payload(&parsed.payload)?;
         Ok::<_, Error>(dcc)

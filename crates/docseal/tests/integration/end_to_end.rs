@@ -36,7 +36,7 @@ fn whole_pass_for_both_algorithms() -> Result<(), docseal::Error> {
         assert_eq!(verified.algorithm(), alg);
         assert_eq!(verified.trusted_name(), "Beijing TMB");
 
-        let kind = |text: &str, t: &str| verifier.verify(text, at(t)).map(|_| ()).map_err(|e| e.kind());
+        let kind = |text: &str, t: &str| verifier.verify(text, at(t)).map(|_| ()).map_err(|e| e.kind().as_str());
         assert_eq!(kind(&issued.text, "2026-11-21T09:10:00Z"), Err("stale"));
         let wrong_issuer = Issuer::new(SigningKey::from_pkcs8_pem(&issuer.key().to_pkcs8_pem()?)?, "Someone else")?;
         let other = wrong_issuer.issue(&licence, at("2026-11-21T09:00:00Z"))?;

@@ -3,7 +3,8 @@
 use std::io::Write as _;
 
 use chrono::{DateTime, Utc};
-use docseal::codec::{DecodeLimits, decode_text};
+use docseal::Limits;
+use docseal::codec::decode_text;
 use docseal::cose::{PreparedSign1, SigningKey};
 use docseal::samples::Corpus;
 use docseal::{Error, TrustList, TrustedKey, Verifier};
@@ -27,22 +28,24 @@ fn zlib_bomb_is_refused_at_the_cap() {
     let bomb = zlib_bomb();
     assert!(bomb.len() < 1_100_000, "1 GiB of zeros compresses to about 1 MiB ({} bytes)", bomb.len());
     let text = format!("DS1:{}", base45::encode(&bomb));
-    let limits = DecodeLimits { max_text: usize::MAX, max_inflated: 16 * 1024 };
+    let limits = Limits::default().with_max_text_len(usize::MAX);
     let started = std::time::Instant::now();
-    let err = decode_text(&text, limits).unwrap_err();
-    assert!(matches!(err, Error::Limit { limit: "max_inflated_len", max: 16384, .. }), "{err}");
+    let err = decode_text(&text, &limits).unwrap_err();
+    assert!(matches!(err, Error::Limit { limit: docseal::LimitKind::InflatedLength, max: 16384, .. }), "{err}");
     // Inflation stopped at the cap: far less time than inflating 1 GiB would take.
     assert!(started.elapsed().as_secs() < 5);
     // With default limits the text alone is too long.
     let err = Verifier::new(TrustList::new()).verify(&text, at()).unwrap_err();
-    assert!(matches!(err, Error::Limit { limit: "max_text_len", .. }));
+    assert!(matches!(err, Error::Limit { limit: docseal::LimitKind::TextLength, .. }));
 }
 
 #[test]
 fn ten_megabytes_of_input_is_a_limit_error() {
     let text = format!("DS1:{}", "0".repeat(10 * 1024 * 1024));
     let err = Verifier::new(TrustList::new()).verify(&text, at()).unwrap_err();
-    assert!(matches!(err, Error::Limit { limit: "max_text_len", max: 8192, actual } if actual > 10_000_000));
+    assert!(
+        matches!(err, Error::Limit { limit: docseal::LimitKind::TextLength, max: 8192, actual } if actual > 10_000_000)
+    );
 }
 
 #[test]
@@ -66,7 +69,7 @@ fn nesting_ten_thousand_deep_is_a_limit_error() {
     let mut nine = vec![0x81u8; 9];
     nine.push(0x00);
     let err = Verifier::new(trust).verify_cose(&PreparedSign1::sign(&key, nine).unwrap(), at()).unwrap_err();
-    assert!(matches!(err, Error::Limit { limit: "cbor_depth", max: 8, actual: 10 }), "{err}");
+    assert!(matches!(err, Error::Limit { limit: docseal::LimitKind::CborDepth, max: 8, actual: 10 }), "{err}");
 }
 
 #[test]
@@ -80,7 +83,7 @@ fn a_thousand_keys_under_one_kid_are_not_all_tried() {
     }
     let started = std::time::Instant::now();
     let err = Verifier::new(trust).verify(&corpus.payloads[0], corpus.verify_at).unwrap_err();
-    assert!(matches!(err, Error::Limit { limit: "max_keys_per_kid", max: 8, actual: 1001 }), "{err}");
+    assert!(matches!(err, Error::Limit { limit: docseal::LimitKind::KeysPerKid, max: 8, actual: 1001 }), "{err}");
     assert!(started.elapsed().as_millis() < 500, "refused before any signature check");
 }
 
@@ -88,7 +91,7 @@ fn a_thousand_keys_under_one_kid_are_not_all_tried() {
 fn strictness_of_the_cose_layer() {
     let corpus = Corpus::generate(1, 0, 4, at()).unwrap();
     let verifier = Verifier::new(corpus.trust.clone());
-    let cose = decode_text(&corpus.payloads[0], DecodeLimits::default()).unwrap();
+    let cose = decode_text(&corpus.payloads[0], &Limits::default()).unwrap();
     let mut trailing = cose.clone();
     trailing.push(0xf6);
     assert_eq!(verifier.verify_cose(&trailing, corpus.verify_at).unwrap_err().kind(), "cose");

@@ -5,8 +5,9 @@
 //! Regions that may change harmlessly: none were found; the test lists any accepted mutation
 //! with its offset and fails if one changes what was verified.
 
+use docseal::Limits;
 use docseal::Verifier;
-use docseal::codec::{DecodeLimits, decode_text};
+use docseal::codec::decode_text;
 use docseal::samples::Corpus;
 
 const QR_ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
@@ -25,7 +26,7 @@ fn mutations_are_refused_or_harmless() {
         let same = |v: &docseal::Verified<docseal::model::Credential>| {
             v.claims() == original.claims() && v.credential() == original.credential() && v.kid() == original.kid()
         };
-        let cose = decode_text(text, DecodeLimits::default()).unwrap();
+        let cose = decode_text(text, &Limits::default()).unwrap();
         for byte in 0..cose.len() {
             for bit in 0..8 {
                 let mut flipped = cose.clone();

@@ -14,7 +14,7 @@ pub(crate) use class::ClassSet;
 pub use class::{ChinaClass, ClassSystem, IsoCategory, VehicleClass};
 pub use status::{LicenceStatus, StatusCode};
 
-use super::{Sex, Usability, check_alpha2, check_digest, check_text, date_order};
+use super::{NotUsableReason, Sex, Usability, check_alpha2, check_digest, check_text, date_order};
 use crate::model::DocumentError;
 
 /// Longest name, address or authority text (ISO/IEC 18013-5 allows 150 characters).
@@ -223,20 +223,16 @@ impl DrivingLicence {
     #[must_use]
     pub fn usability(&self, date: NaiveDate) -> Usability {
         if let Some(code) = self.back.status.blocks_use() {
-            let how = if code.is_withdrawn() { "withdrawn" } else { "red" };
-            return Usability::NotUsable(format!("status {} ({}): e-licence {how}", code.letter(), code.meaning()));
+            return Usability::NotUsable(NotUsableReason::Status(code));
         }
         if self.back.points >= FULL_SCORE {
-            return Usability::NotUsable(format!(
-                "{} points: full score reached in the current cycle",
-                self.back.points
-            ));
+            return Usability::NotUsable(NotUsableReason::FullScore { points: self.back.points });
         }
         if date < self.front.valid_from {
-            return Usability::NotUsable(format!("licence valid only from {}", self.front.valid_from));
+            return Usability::NotUsable(NotUsableReason::NotYetValid { valid_from: self.front.valid_from });
         }
-        if let Some(until) = self.front.valid_until.filter(|&u| u < date) {
-            return Usability::NotUsable(format!("licence validity ended on {until}"));
+        if let Some(valid_until) = self.front.valid_until.filter(|&u| u < date) {
+            return Usability::NotUsable(NotUsableReason::Ended { valid_until });
         }
         Usability::Usable
     }

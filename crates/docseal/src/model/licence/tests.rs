@@ -95,7 +95,7 @@ fn points_and_status_rules() -> Result<(), DocumentError> {
     let full = DrivingLicence::new(licence_front(), back.clone())?;
     assert!(full.issue_blocker().is_none());
     let today = date(2026, 11, 21);
-    assert!(matches!(full.usability(today), Usability::NotUsable(r) if r.contains("12 points")));
+    assert!(matches!(full.usability(today), Usability::NotUsable(r) if r.to_string().contains("12 points")));
     back.points = 0;
     back.status = LicenceStatus::parse("D")?;
     let suspended = DrivingLicence::new(licence_front(), back)?;

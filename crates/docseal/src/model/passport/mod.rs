@@ -6,7 +6,7 @@ pub mod mrz;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::{Sex, Usability, check_digest, check_text, date_order};
+use super::{NotUsableReason, Sex, Usability, check_digest, check_text, date_order};
 use crate::model::DocumentError;
 use mrz::Td3;
 
@@ -193,7 +193,7 @@ impl Passport {
     #[must_use]
     pub fn usability(&self, date: NaiveDate) -> Usability {
         if date > self.data.expiry_date {
-            Usability::NotUsable(format!("passport expired on {}", self.data.expiry_date))
+            Usability::NotUsable(NotUsableReason::Ended { valid_until: self.data.expiry_date })
         } else {
             Usability::Usable
         }

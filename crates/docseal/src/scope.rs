@@ -1,0 +1,36 @@
+//! What a trusted key may sign: a leaf the trust list and the errors share.
+
+use crate::model::DocumentType;
+
+/// What a key may sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Scope {
+    /// A DS1 document of this type.
+    Document(DocumentType),
+    /// An EU Digital COVID Certificate (`HC1:`).
+    Dcc,
+}
+
+impl Scope {
+    /// Reads a trust-list name: `passport`, `driving-licence`, `temporary-pass`, `dcc`.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "passport" => Some(Self::Document(DocumentType::Passport)),
+            "driving-licence" => Some(Self::Document(DocumentType::DrivingLicence)),
+            "temporary-pass" => Some(Self::Document(DocumentType::TemporaryPass)),
+            "dcc" => Some(Self::Dcc),
+            _ => None,
+        }
+    }
+
+    /// The trust-list name.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Document(d) => d.name(),
+            Self::Dcc => "dcc",
+        }
+    }
+}
