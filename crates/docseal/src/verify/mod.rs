@@ -136,10 +136,7 @@ impl Verifier {
         let scope = Scope::Document(credential.document_type());
         let trusted = pick_signer(&signers, |key| key.refusal(scope, &claims.issuer, claims.issued_at))?;
         self.check_time(claims.issued_at, claims.not_before, claims.expires_at, now)?;
-        for requirement in &self.policy.requirements {
-            requirement.check(&credential, now)?;
-        }
-        let usability = credential.usability(now.date_naive());
+        let usability = self.policy.answer(&credential, now)?;
         Ok(Verified {
             credential,
             issued_at: claims.issued_at,

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::error::{Error, Result};
 use crate::limits::Limits;
-use crate::model::{Credential, DocumentType, TravelMode};
+use crate::model::{Credential, DocumentType, TravelMode, Usability};
 use crate::time::age_on;
 
 /// A relying party's question, checked after the signature and the document's own rules.
@@ -123,6 +123,26 @@ impl Policy {
     pub fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
+    }
+
+    /// The document's usability at `now`, after the relying party's questions: when any
+    /// requirement is asked, a document that may not be used (a red QR) answers no.
+    ///
+    /// # Errors
+    /// [`Error::Policy`] naming the first requirement, with the reason the document may not
+    /// be used or the reason the requirement fails.
+    pub(crate) fn answer(&self, credential: &Credential, now: DateTime<Utc>) -> Result<Usability> {
+        let usability = credential.usability(now.date_naive());
+        if let (Some(first), Usability::NotUsable(reason)) = (self.requirements.first(), &usability) {
+            return Err(Error::Policy {
+                requirement: first.to_string(),
+                reason: format!("the document may not be used: {reason}"),
+            });
+        }
+        for requirement in &self.requirements {
+            requirement.check(credential, now)?;
+        }
+        Ok(usability)
     }
 
     /// The input limits in force.

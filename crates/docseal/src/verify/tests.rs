@@ -128,6 +128,43 @@ fn status_rules_at_issue_and_verify() {
 }
 
 #[test]
+fn a_red_licence_answers_no_to_every_requirement() {
+    let (issuer, verifier) = setup(Algorithm::EdDsa);
+    let asking = |r: Requirement| verifier.clone().with_policy(Policy::default().require(r));
+    let mut back = samples::licence_back();
+    back.points = 12;
+    let full = issuer.issue(&DrivingLicence::new(samples::licence_front(), back).unwrap().into(), at(ISSUED)).unwrap();
+    // Without a question the verdict stays "genuine, not usable".
+    assert!(!verifier.verify(&full.text, at(ISSUED)).unwrap().usability().is_usable());
+    for requirement in [Requirement::VehicleClass("C1".into()), Requirement::MinAge(18)] {
+        let err = asking(requirement).verify(&full.text, at(ISSUED)).unwrap_err();
+        assert_eq!(err.kind(), "policy");
+        assert!(err.to_string().contains("12 points"), "{err}");
+    }
+    let mut back = samples::licence_back();
+    back.status = LicenceStatus::parse("D").unwrap();
+    let suspended = DrivingLicence::new(samples::licence_front(), back).unwrap();
+    // A suspended licence cannot be issued; a copy issued before suspension still says D.
+    let policy = Policy::default().require(Requirement::VehicleClass("C1".into()));
+    let err = policy.answer(&suspended.into(), at(ISSUED)).unwrap_err();
+    assert_eq!(err.kind(), "policy");
+    assert!(err.to_string().contains("status D"), "{err}");
+}
+
+#[test]
+fn a_pass_before_its_first_day_answers_no() {
+    let (issuer, verifier) = setup(Algorithm::EdDsa);
+    let first_day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let pass = samples::pass_on(first_day);
+    let before = at("2026-11-22T12:00:00Z");
+    let issued = issuer.issue_prepared(&issuer.prepare_pass_unchecked(&pass), before).unwrap();
+    let rail = verifier.with_policy(Policy::default().require(Requirement::TravelMode("rail".into())));
+    let err = rail.verify(&issued.text, before).unwrap_err();
+    assert_eq!(err.kind(), "policy");
+    assert!(err.to_string().contains("valid only from"), "{err}");
+}
+
+#[test]
 fn requirements_are_policy_errors() {
     let (issuer, verifier) = setup(Algorithm::EdDsa);
     let issued = issuer.issue(&licence(), at(ISSUED)).unwrap();
