@@ -25,6 +25,24 @@ impl Scope {
         }
     }
 
+    /// What a trust entry given as a public key may sign unless it says otherwise: the
+    /// three docseal documents.
+    #[must_use]
+    pub const fn defaults_for_key() -> &'static [Self] {
+        &[
+            Self::Document(DocumentType::Passport),
+            Self::Document(DocumentType::DrivingLicence),
+            Self::Document(DocumentType::TemporaryPass),
+        ]
+    }
+
+    /// What a trust entry given as an X.509 certificate (an EU DCC document signer) may
+    /// sign unless it says otherwise: EU DCCs.
+    #[must_use]
+    pub const fn defaults_for_certificate() -> &'static [Self] {
+        &[Self::Dcc]
+    }
+
     /// The trust-list name.
     #[must_use]
     pub fn name(self) -> &'static str {

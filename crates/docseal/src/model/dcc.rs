@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use super::DocumentError;
+
 /// Which of the three certificate types a DCC holds: its `v`, `t` or `r` array.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -65,6 +67,35 @@ impl Dcc {
             .find_map(|(key, kind)| non_empty(key).then_some(kind))
     }
 
+    /// Checks that the certificate says what it is: each of `v`, `t`, `r` that is present (and
+    /// not null) is an array, and at most one of them holds entries (a DCC is one vaccination, one test
+    /// or one recovery; a second type would let key usage be checked against the wrong one).
+    ///
+    /// # Errors
+    /// [`DocumentError::InvalidField`] naming the field.
+    pub fn check_kind(&self) -> Result<(), DocumentError> {
+        let mut held = Vec::new();
+        for key in ["v", "t", "r"] {
+            match self.json.get(key) {
+                // Some member states write an absent type as null (the EU test suite's BG files).
+                None | Some(Value::Null) => {}
+                Some(Value::Array(entries)) => {
+                    if !entries.is_empty() {
+                        held.push(key);
+                    }
+                }
+                Some(_) => return Err(DocumentError::field(key, "must be an array")),
+            }
+        }
+        if held.len() > 1 {
+            return Err(DocumentError::field(
+                held[1],
+                format!("a DCC holds one certificate type, found {}", held.join(", ")),
+            ));
+        }
+        Ok(())
+    }
+
     /// The holder's standardised name (`nam.fnt`, `nam.gnt`), as printed in the MRZ style.
     #[must_use]
     pub fn standardised_name(&self) -> (Option<&str>, Option<&str>) {
@@ -85,5 +116,15 @@ mod tests {
         let dcc = Dcc::new(serde_json::json!({"nam": {"fnt": "MUSTER", "gnt": "ERIKA"}, "r": [{}]}));
         assert_eq!(dcc.standardised_name(), (Some("MUSTER"), Some("ERIKA")));
         assert_eq!(dcc.kind().map(DccKind::name), Some("recovery"));
+    }
+
+    #[test]
+    fn a_dcc_holds_one_certificate_type() {
+        let ok = Dcc::new(serde_json::json!({"t": [{"tg": "840539006"}], "v": []}));
+        assert!(ok.check_kind().is_ok());
+        let both = Dcc::new(serde_json::json!({"v": [{}], "t": [{}]}));
+        assert!(matches!(both.check_kind(), Err(DocumentError::InvalidField { field: "t", .. })));
+        let not_array = Dcc::new(serde_json::json!({"v": {"dn": 1}, "t": [{}]}));
+        assert!(matches!(not_array.check_kind(), Err(DocumentError::InvalidField { field: "v", .. })));
     }
 }

@@ -23,7 +23,9 @@ pub struct TrustedKey {
     pub iss: Option<String>,
     /// The key (with its kid).
     pub key: VerifyingKey,
-    /// What the key may sign; `None` means everything.
+    /// What the key may sign. Without an explicit list a key entry may sign the three
+    /// docseal documents and a certificate entry EU DCCs ([`Scope::defaults_for_key`],
+    /// [`Scope::defaults_for_certificate`]); crossing profiles needs the list to say so.
     pub scopes: Option<Vec<Scope>>,
     /// Start of the key's use, checked against `iat`.
     pub not_before: Option<DateTime<Utc>>,
@@ -35,10 +37,12 @@ pub struct TrustedKey {
 }
 
 impl TrustedKey {
-    /// A key trusted for everything, at any time.
+    /// A key trusted for the three docseal documents, at any time ([`TrustedKey::with_scopes`]
+    /// changes what it may sign).
     #[must_use]
     pub fn new(name: impl Into<String>, key: VerifyingKey) -> Self {
-        Self { name: name.into(), iss: None, key, scopes: None, not_before: None, not_after: None, dcc_kinds: None }
+        let scopes = Some(Scope::defaults_for_key().to_vec());
+        Self { name: name.into(), iss: None, key, scopes, not_before: None, not_after: None, dcc_kinds: None }
     }
 
     /// Limits the key to these scopes.
@@ -136,9 +140,10 @@ impl TrustList {
         for (i, entry) in parsed.issuers.into_iter().enumerate() {
             let at = |reason: String| Error::trust_list(format!("issuer #{i} ({:?}): {reason}", entry.name));
             let own_window = (entry.not_before, entry.not_after);
-            let (key, window, dcc_kinds) = match (&entry.public_key, &entry.certificate) {
+            let (key, window, dcc_kinds, default_scopes) = match (&entry.public_key, &entry.certificate) {
                 (Some(pem), None) => {
-                    (VerifyingKey::from_spki_pem(pem).map_err(|e| at(e.to_string()))?, own_window, None)
+                    let key = VerifyingKey::from_spki_pem(pem).map_err(|e| at(e.to_string()))?;
+                    (key, own_window, None, Scope::defaults_for_key())
                 }
                 #[cfg(feature = "hc1")]
                 (None, Some(b64)) => {
@@ -149,7 +154,7 @@ impl TrustList {
                     let cert = certificate::read_certificate(&der).map_err(|e| at(e.to_string()))?;
                     // The entry's own window, when given, overrides the certificate's.
                     let window = (own_window.0.or(Some(cert.not_before)), own_window.1.or(Some(cert.not_after)));
-                    (cert.key, window, cert.dcc_kinds)
+                    (cert.key, window, cert.dcc_kinds, Scope::defaults_for_certificate())
                 }
                 #[cfg(not(feature = "hc1"))]
                 (None, Some(_)) => return Err(at("certificate entries need the `hc1` feature".into())),
@@ -160,7 +165,7 @@ impl TrustList {
                 None => key,
             };
             let scopes = match &entry.documents {
-                None => None,
+                None => Some(default_scopes.to_vec()),
                 Some(names) => Some(
                     names
                         .iter()

@@ -1,5 +1,6 @@
 use super::*;
 use crate::cose::SigningKey;
+use crate::error::KeyRefusal;
 use crate::model::DocumentType;
 
 fn pem(seed: u8) -> String {
@@ -63,4 +64,24 @@ fn malformed_lists_are_refused_with_context() {
     for json in bad {
         assert_eq!(TrustList::from_json(&json).map(|_| ()).map_err(|e| e.kind().as_str()), Err("trust-list"), "{json}");
     }
+}
+
+#[test]
+fn entries_without_documents_keep_to_their_profile() -> Result<()> {
+    let json = format!(r#"{{"name": "K", "public_key": {:?}}}"#, pem(5));
+    let list = list(&json)?;
+    let key = list.keys().first().ok_or_else(|| Error::trust_list("empty"))?;
+    let t2026 = 1_780_000_000;
+    for document in [DocumentType::Passport, DocumentType::DrivingLicence, DocumentType::TemporaryPass] {
+        assert_eq!(key.refusal(Scope::Document(document), "x", t2026), None, "{document}");
+    }
+    assert!(
+        matches!(key.refusal(Scope::Dcc, "x", t2026), Some(KeyRefusal::Scope { .. })),
+        "a key entry does not sign EU DCCs unless it says so"
+    );
+    let built = TrustedKey::new("K", SigningKey::from_ed25519_seed(&[5; 32]).verifying_key());
+    assert!(built.refusal(Scope::Dcc, "x", t2026).is_some());
+    let crossing = built.with_scopes(vec![Scope::Dcc]);
+    assert_eq!(crossing.refusal(Scope::Dcc, "x", t2026), None);
+    Ok(())
 }

@@ -63,7 +63,7 @@ impl Verifier {
         let kid = <[u8; 8]>::try_from(parsed.kid.as_slice())
             .map(Kid)
             .map_err(|_| Error::cose(format!("kid must be 8 bytes, found {}", parsed.kid.len())))?;
-        let candidates = self.candidates(kid, parsed.alg)?;
+        let candidates = self.candidates(Profile::Hc1, kid, parsed.alg)?;
         let signers: Vec<_> =
             candidates.into_iter().filter(|k| k.key.verify(&parsed.to_be_signed, &parsed.signature).is_ok()).collect();
         if signers.is_empty() {

@@ -87,13 +87,13 @@ impl Verifier {
 
     fn prepare_cose(&self, cose: &[u8]) -> Result<Pending<'_>> {
         let parsed = parse_sign1(cose)?;
-        let candidates = self.candidates(parsed.kid, parsed.alg)?;
+        let candidates = self.candidates(Profile::Ds1, parsed.kid, parsed.alg)?;
         Ok(Pending { parsed, candidates })
     }
 
     /// The trusted keys under `kid` whose algorithm matches the header. Refuses a missing or
     /// mismatched `alg` before any signature check.
-    fn candidates(&self, kid: Kid, alg: Option<i64>) -> Result<Vec<&TrustedKey>> {
+    fn candidates(&self, profile: Profile, kid: Kid, alg: Option<i64>) -> Result<Vec<&TrustedKey>> {
         let count = self.trust.count(kid);
         if count == 0 {
             return Err(Error::UnknownKid { kid });
@@ -106,13 +106,18 @@ impl Verifier {
                 actual: count as u64,
             });
         }
-        let header_alg = alg.and_then(Algorithm::from_cose_id);
+        let header_alg = alg.and_then(Algorithm::from_cose_id).filter(|a| profile.algorithms().contains(a));
         let matching: Vec<&TrustedKey> =
             self.trust.lookup(kid).filter(|k| Some(k.key.algorithm()) == header_alg).collect();
         if matching.is_empty() {
-            let key = self.trust.lookup(kid).next().map(|k| k.key.algorithm()).unwrap_or(Algorithm::EdDsa);
-            let header = match (alg, header_alg) {
+            #[allow(clippy::expect_used)]
+            // safe: `count` above is at least 1, so the kid has a key.
+            let key = self.trust.lookup(kid).next().expect("the kid has a trusted key").key.algorithm();
+            let header = match (alg, alg.and_then(Algorithm::from_cose_id)) {
                 (None, _) => "none".to_owned(),
+                (Some(_), Some(a)) if header_alg.is_none() => {
+                    format!("{a} (not allowed in the {} profile)", profile.name())
+                }
                 (Some(_), Some(a)) => a.to_string(),
                 (Some(id), None) => format!("unsupported alg {id}"),
             };

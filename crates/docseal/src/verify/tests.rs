@@ -210,3 +210,19 @@ fn reissue_is_cheap_and_fresh() {
     assert_eq!(live.verify(&first.text, now).unwrap_err().kind(), "stale");
     assert!(live.verify(&later.text, now).is_ok());
 }
+
+#[cfg(feature = "hc1")]
+#[test]
+fn each_profile_keeps_to_its_algorithms() {
+    // An Ed25519 key trusted for EU DCCs: the HC1 profile still refuses EdDSA, before any
+    // signature check or payload decoding.
+    let key = SigningKey::from_ed25519_seed(&[8; 32]);
+    let mut trust = TrustList::new();
+    trust.add(TrustedKey::new("dcc signer", key.verifying_key()).with_scopes(vec![Scope::Dcc]));
+    let cose = PreparedSign1::sign(&key, vec![0xa0]).unwrap();
+    let err = Verifier::new(trust).verify_hc1_cose(&cose, at(ISSUED)).unwrap_err();
+    assert_eq!(err.kind(), "algorithm", "{err}");
+    assert!(err.to_string().contains("not allowed in the HC1 profile"), "{err}");
+    assert_eq!(Profile::Ds1.algorithms(), &[Algorithm::EdDsa, Algorithm::Es256]);
+    assert_eq!(Profile::Hc1.algorithms(), &[Algorithm::Es256, Algorithm::Ps256]);
+}

@@ -26,6 +26,16 @@ impl Profile {
             Self::Hc1 => "HC1",
         }
     }
+
+    /// The signature algorithms the profile accepts; any other is refused before the trust
+    /// lookup's keys are tried, whatever key the trust list holds.
+    #[must_use]
+    pub const fn algorithms(self) -> &'static [Algorithm] {
+        match self {
+            Self::Ds1 => &[Algorithm::EdDsa, Algorithm::Es256],
+            Self::Hc1 => &[Algorithm::Es256, Algorithm::Ps256],
+        }
+    }
 }
 
 /// A credential whose signature, issuer, validity window, document rules and the relying

@@ -68,7 +68,9 @@ pub fn decode_hc1_payload(payload: &[u8]) -> Result<(DccClaims, Dcc)> {
         Some(v @ Value::Map(_)) => to_json(v)?,
         _ => return Err(Error::cbor("hcert: missing eu_dgc_v1 (key 1) map")),
     };
-    Ok((DccClaims { issuer, issued_at, expires_at }, Dcc::new(dcc)))
+    let dcc = Dcc::new(dcc);
+    dcc.check_kind()?;
+    Ok((DccClaims { issuer, issued_at, expires_at }, dcc))
 }
 
 fn text(v: Value, name: &str) -> Result<String> {
