@@ -139,7 +139,7 @@ pub(crate) struct VerifyArgs {
     /// Require that the holder is at least this old.
     #[arg(long)]
     pub(crate) min_age: Option<u32>,
-    /// Require that the credential is good for this travel (`air`, `rail`, ...).
+    /// Require that the credential is good for this travel: `air` or `rail`.
     #[arg(long)]
     pub(crate) travel_mode: Option<String>,
     /// Require this document type (`passport`, `driving-licence`, `temporary-pass`).

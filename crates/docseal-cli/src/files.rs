@@ -27,7 +27,17 @@ pub(crate) fn read_input(path: &Path) -> Result<String, Failure> {
 
 /// The payload argument, or standard input when absent or `-`; surrounding blanks trimmed.
 pub(crate) fn read_payload(arg: Option<&str>) -> Result<String, Failure> {
+    use std::io::IsTerminal as _;
     let text = match arg {
+        None if std::io::stdin().is_terminal() => {
+            return Err(Failure::usage(
+                "no payload: give the QR text (DS1:... or HC1:...) as an argument, or pipe it on standard input (`-`)",
+            ));
+        }
+        Some("-") if std::io::stdin().is_terminal() => {
+            eprintln!("docseal: paste the QR text (DS1:... or HC1:...), then press Ctrl-D");
+            read_input(Path::new("-"))?
+        }
         None | Some("-") => read_input(Path::new("-"))?,
         Some(text) => text.to_owned(),
     };

@@ -205,6 +205,9 @@ fn bad_input_never_panics_and_writes_nothing() {
     assert_eq!(out.status.code(), Some(2), "I/O error");
     let out = docseal(d, &["keygen", "--alg", "ed25519", "--out", "k.pem"]);
     assert_eq!(out.status.code(), Some(2), "keygen must not overwrite without --force");
+    let same = docseal(d, &["keygen", "--alg", "ed25519", "--out", "same.pem", "--pub", "./same.pem", "--force"]);
+    assert_eq!(same.status.code(), Some(2), "one file cannot hold both keys");
+    assert!(!d.join("same.pem").exists(), "nothing written");
 }
 
 #[test]
@@ -286,6 +289,10 @@ fn document_rules_at_the_command_line() {
     let (code, json) = s.verify("t.json", &[], &stdout(&full));
     assert_eq!((code, &json["usable"]), (0, &Value::Bool(false)));
     assert!(json["not_usable"].as_str().unwrap_or("").contains("12 points"), "{json}");
+    // Asked a question, a red licence answers no.
+    let (code, json) = s.verify("t.json", &["--require-class", "C1"], &stdout(&full));
+    assert_eq!((code, json["error"]["kind"].as_str()), (1, Some("policy")), "{json}");
+    assert!(json["error"]["message"].as_str().unwrap_or("").contains("12 points"), "{json}");
 
     // Pass: 8 days, past the permit, a third in the month; rail passes, a class fails.
     std::fs::write(d.join("pass.json"), docseal(d, &["example", "temp-pass"]).stdout).expect("pass.json");
@@ -306,8 +313,9 @@ fn document_rules_at_the_command_line() {
     assert_eq!(pass.status.code(), Some(0));
     let pass = stdout(&pass);
     assert_eq!(s.verify("t.json", &["--travel-mode", "rail"], &pass).0, 0);
-    let (code, json) = s.verify("t.json", &["--travel-mode", "road"], &pass);
-    assert_eq!((code, json["error"]["kind"].as_str()), (1, Some("policy")));
+    let car = docseal(d, &["verify", "--trust", "t.json", "--travel-mode", "car", &pass]);
+    assert_eq!(car.status.code(), Some(2), "an unknown travel mode is a usage error");
+    assert!(String::from_utf8_lossy(&car.stderr).contains("unknown travel mode"));
     let (code, json) = s.verify("t.json", &["--require-class", "C1"], &pass);
     assert_eq!((code, json["error"]["kind"].as_str()), (1, Some("policy")));
     assert!(json["error"]["message"].as_str().unwrap_or("").contains("class C1"), "names the requirement");
@@ -353,4 +361,39 @@ fn verifies_an_eu_dcc_test_file() {
     let out = docseal(dir.path(), &["verify", "--trust", "T.json", "--at", "2022-01-01T00:00:00", "--json", payload]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(serde_json::from_str::<Value>(&stdout(&out)).unwrap()["error"]["kind"], "expired");
+}
+
+/// `docseal verify --bulk ... | head -1`: the reader goes away after one line; docseal stops
+/// quietly, with no panic and no error message. Bulk lines are trimmed like a single payload.
+#[test]
+fn a_closed_output_pipe_ends_quietly_and_bulk_lines_are_trimmed() {
+    use std::io::BufRead as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let generated =
+        docseal(d, &["generate", "--count", "20000", "--bad-share", "0", "--out", "p.txt", "--trust-out", "t.json"]);
+    assert_eq!(generated.status.code(), Some(0), "{}", String::from_utf8_lossy(&generated.stderr));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_docseal"))
+        .args(["verify", "--trust", "t.json", "--bulk", "p.txt"])
+        .current_dir(d)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn docseal");
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut first).expect("one line");
+    assert!(first.contains("\"valid\":true"), "{first}");
+    // The reader is dropped here: the rest of the output meets a closed pipe.
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+
+    let lines = std::fs::read_to_string(d.join("p.txt")).expect("payloads");
+    let padded: String = lines.lines().take(3).map(|l| format!("  {l}\t\r\n")).collect();
+    std::fs::write(d.join("padded.txt"), padded).expect("write");
+    let out = docseal(d, &["verify", "--trust", "t.json", "--bulk", "padded.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stdout(&out).lines().filter(|l| l.contains("\"valid\":true")).count(), 3);
 }

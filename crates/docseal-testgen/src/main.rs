@@ -76,7 +76,7 @@ fn requirement_json(r: &Requirement) -> Value {
     match r {
         Requirement::VehicleClass(c) => json!({"vehicle_class": c}),
         Requirement::MinAge(n) => json!({"min_age": n}),
-        Requirement::TravelMode(m) => json!({"travel_mode": m}),
+        Requirement::TravelMode(m) => json!({"travel_mode": m.to_string()}),
         Requirement::DocumentType(t) => json!({"document_type": t.name()}),
         _ => json!({}),
     }

@@ -47,8 +47,13 @@ pub(crate) fn run(verifier: &Verifier, path: &Path, now: DateTime<Utc>) -> Resul
         progress.inc(1);
         writeln!(out, "{json}")
     })
-    .map_err(|e| Failure::usage(format!("bulk verification stopped: {e}")))?;
-    out.flush().map_err(|e| Failure::usage(format!("cannot write: {e}")))?;
+    .and_then(|summary| out.flush().map(|()| summary));
+    let summary = match summary {
+        Ok(summary) => summary,
+        // The reader took what it wanted (`| head -1`): stop quietly.
+        Err(e) if crate::is_closed_pipe(&e) => return Ok(ExitCode::SUCCESS),
+        Err(e) => return Err(Failure::usage(format!("bulk verification stopped: {e}"))),
+    };
     progress.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let refused: Vec<String> = summary.refused.iter().map(|(k, n)| format!("{k} {n}")).collect();

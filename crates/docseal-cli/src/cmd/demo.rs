@@ -18,7 +18,7 @@ use crate::cli::DocumentKind;
 use crate::files::write_atomic;
 
 fn step(title: &str) {
-    println!("\n== {title}");
+    outln!("\n== {title}");
 }
 
 pub(crate) fn run(qr_path: Option<&Path>) -> Result<ExitCode, Failure> {
@@ -28,22 +28,22 @@ pub(crate) fn run(qr_path: Option<&Path>) -> Result<ExitCode, Failure> {
     step("1. Issuer: a new Ed25519 key for the Beijing Traffic Management Bureau (demo)");
     let key = SigningKey::generate(Algorithm::EdDsa).map_err(fail)?;
     let public = key.verifying_key();
-    println!("kid {}", key.kid());
+    outln!("kid {}", key.kid());
     let issuer = Issuer::new(key, "Beijing Traffic Management Bureau (demo)").map_err(fail)?;
 
     step("2. Issue the sample driving licence (C1, 2 points, status A)");
     let licence = sample(DocumentKind::Licence);
     let issued = issuer.issue(&licence, now).map_err(fail)?;
-    println!("{}", issued.text);
-    println!("{} characters of QR text, {} bytes of COSE_Sign1", issued.text.len(), issued.cose.len());
+    outln!("{}", issued.text);
+    outln!("{} characters of QR text, {} bytes of COSE_Sign1", issued.text.len(), issued.cose.len());
 
     step("3. Render the QR code");
     let qr = Qr::new(&issued.text, ErrorCorrection::M).map_err(fail)?;
-    println!("QR version {} at error correction M ({}x{} modules)", qr.version(), qr.width(), qr.width());
+    outln!("QR version {} at error correction M ({}x{} modules)", qr.version(), qr.width(), qr.width());
     let path = qr_path.map_or_else(|| std::env::temp_dir().join("docseal-demo.png"), PathBuf::from);
     write_atomic(&path, &qr.to_png(8).map_err(fail)?, 0o644, true)?;
-    println!("PNG written to {}", path.display());
-    print!("{}", qr.to_terminal());
+    outln!("PNG written to {}", path.display());
+    out!("{}", qr.to_terminal());
 
     step("4. Relying party: verify offline (trust list, max age 5 minutes, may drive C1?)");
     let mut trust = TrustList::new();
@@ -61,7 +61,7 @@ pub(crate) fn run(qr_path: Option<&Path>) -> Result<ExitCode, Failure> {
     let payload = encode_payload(&issued.claims, &EncodedDocument::new(&Credential::from(forged)));
     let tampered = docseal::codec::encode_text(&replace_payload(&issued.cose, payload).map_err(fail)?);
     let signed_payload = parse_sign1(&issued.cose).map_err(fail)?.payload;
-    println!(
+    outln!(
         "{} of {} payload bytes changed",
         differing(&signed_payload, &tampered_payload(&tampered)?),
         signed_payload.len()
@@ -70,12 +70,12 @@ pub(crate) fn run(qr_path: Option<&Path>) -> Result<ExitCode, Failure> {
         Ok(_) => return Err(Failure::Invalid("the tampered copy was accepted".into())),
         Err(e) => e,
     };
-    println!("REFUSED ({}): {refused}", refused.kind());
+    outln!("REFUSED ({}): {refused}", refused.kind());
 
     step("6. A screenshot shown an hour later");
     match verifier.verify(&issued.text, now + chrono::Duration::hours(1)) {
         Ok(_) => return Err(Failure::Invalid("the stale copy was accepted".into())),
-        Err(e) => println!("REFUSED ({}): {e}", e.kind()),
+        Err(e) => outln!("REFUSED ({}): {e}", e.kind()),
     }
     Ok(if refused.kind() == "signature" { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

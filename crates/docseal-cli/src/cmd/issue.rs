@@ -73,7 +73,7 @@ pub(crate) fn run(args: &IssueArgs) -> Result<ExitCode, Failure> {
     if let Some(path) = &args.qr {
         write_qr(path, &qr, args.force)?;
     }
-    println!("{}", issued.text);
+    outln!("{}", issued.text);
     eprintln!(
         "docseal: {} characters, COSE {} bytes, QR version {} (ECC {:?}){}",
         issued.text.len(),

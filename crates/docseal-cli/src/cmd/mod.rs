@@ -50,7 +50,7 @@ pub(crate) fn sample(kind: DocumentKind) -> Credential {
 
 fn example(kind: DocumentKind) -> Result<ExitCode, Failure> {
     let json = serde_json::to_string_pretty(&sample(kind).to_json()).map_err(Failure::usage)?;
-    println!("{json}");
+    outln!("{json}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -63,7 +63,7 @@ fn inspect(payload: Option<&str>) -> Result<ExitCode, Failure> {
     let inspected = docseal::inspect(text, &Limits::default())
         .map_err(|e| Failure::Invalid(format!("cannot decode ({}): {e}", e.kind())))?;
     let json = serde_json::to_string_pretty(&crate::report::inspected(&inspected)).map_err(Failure::usage)?;
-    println!("{json}");
+    outln!("{json}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -74,6 +74,6 @@ fn inspect_hc1(text: &str) -> Result<ExitCode, Failure> {
     let (claims, dcc) = docseal::wire::decode_hc1_payload(&parsed.payload).map_err(invalid)?;
     let json =
         serde_json::to_string_pretty(&crate::report::inspected_hc1(&parsed, &claims, &dcc)).map_err(Failure::usage)?;
-    println!("{json}");
+    outln!("{json}");
     Ok(ExitCode::SUCCESS)
 }

@@ -24,7 +24,10 @@ pub(crate) fn verifier(args: &VerifyArgs) -> Result<Verifier, Failure> {
         policy = policy.require(Requirement::MinAge(age));
     }
     if let Some(mode) = &args.travel_mode {
-        policy = policy.require(Requirement::TravelMode(mode.clone()));
+        let mode = docseal::model::TravelMode::from_name(mode).ok_or_else(|| {
+            Failure::usage(format!("unknown travel mode {mode:?}: a temporary pass knows air and rail"))
+        })?;
+        policy = policy.require(Requirement::TravelMode(mode));
     }
     if let Some(name) = &args.document_type {
         let t = match name.as_str() {
@@ -57,20 +60,20 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
             Ok(_) => report::unknown_profile(),
             Err(e) => report::invalid(e),
         };
-        println!("{json}");
+        outln!("{json}");
     } else {
         match &result {
             Ok(AnyVerified::Ds1(v)) => print_human(v),
             Ok(AnyVerified::Hc1(v)) => print_human_hc1(v),
-            Ok(_) => println!("VALID (profile unknown to this build of the command line)"),
-            Err(e) => println!("INVALID ({}): {e}", e.kind()),
+            Ok(_) => outln!("VALID (profile unknown to this build of the command line)"),
+            Err(e) => outln!("INVALID ({}): {e}", e.kind()),
         }
     }
     Ok(if result.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 pub(crate) fn print_human(v: &Verified<Credential>) {
-    println!(
+    outln!(
         "VALID {} from {:?} (trusted key {:?}, kid {}, {})",
         v.credential().document_type(),
         v.claims().issuer,
@@ -78,18 +81,18 @@ pub(crate) fn print_human(v: &Verified<Credential>) {
         v.kid(),
         v.algorithm()
     );
-    println!("  generated {}  expires {}", v.issued_at().to_rfc3339(), v.expires_at().to_rfc3339());
+    outln!("  generated {}  expires {}", v.issued_at().to_rfc3339(), v.expires_at().to_rfc3339());
     match v.usability() {
-        Usability::Usable => println!("  usable: yes"),
-        Usability::NotUsable(reason) => println!("  usable: NO ({reason})"),
+        Usability::Usable => outln!("  usable: yes"),
+        Usability::NotUsable(reason) => outln!("  usable: NO ({reason})"),
     }
     if let Ok(doc) = serde_json::to_string_pretty(&v.credential().to_json()) {
-        println!("{doc}");
+        outln!("{doc}");
     }
 }
 
 fn print_human_hc1(v: &Verified<Dcc, DccClaims>) {
-    println!(
+    outln!(
         "VALID EU DCC ({}) from {} (trusted key {:?}, kid {}, {})",
         v.credential().kind().map_or("no certificate entry", |k| k.name()),
         v.claims().issuer.as_deref().unwrap_or("an unnamed issuer"),
@@ -97,8 +100,8 @@ fn print_human_hc1(v: &Verified<Dcc, DccClaims>) {
         v.kid(),
         v.algorithm()
     );
-    println!("  issued {}  expires {}", v.issued_at().to_rfc3339(), v.expires_at().to_rfc3339());
+    outln!("  issued {}  expires {}", v.issued_at().to_rfc3339(), v.expires_at().to_rfc3339());
     if let Ok(doc) = serde_json::to_string_pretty(v.credential().json()) {
-        println!("{doc}");
+        outln!("{doc}");
     }
 }

@@ -26,7 +26,7 @@ enum Line {
     TooLong(u64),
 }
 
-/// Reads one line of at most `max` bytes (without its `\n` / `\r\n`); a longer one is
+/// Reads one line of at most `max` bytes (without its `\n` / `\r\n`, blanks trimmed); a longer one is
 /// skipped to its end without being stored.
 fn read_line(reader: &mut impl BufRead, max: usize, buf: &mut Vec<u8>) -> io::Result<Line> {
     buf.clear();
@@ -59,7 +59,8 @@ fn finish(buf: &mut Vec<u8>, seen: u64, max: usize) -> Line {
     if buf.len() > max || seen > max as u64 + 1 {
         Line::TooLong(seen)
     } else {
-        Line::Text(String::from_utf8_lossy(buf).into_owned())
+        // Blanks around a payload are trimmed, as single verification does.
+        Line::Text(String::from_utf8_lossy(buf).trim().to_owned())
     }
 }
 
@@ -105,7 +106,9 @@ pub fn verify_lines<R: BufRead>(
         let mut verified = verifier.verify_many(&texts, now).into_iter();
         for slot in slots.drain(..) {
             let result = match slot {
-                Ok(_) => verified.next().unwrap_or(Err(Error::Signature)),
+                #[allow(clippy::expect_used)]
+                // safe: `verify_many` returns one result per text, and `texts` holds one per Ok slot.
+                Ok(_) => verified.next().expect("one result per text"),
                 Err(e) => Err(e),
             };
             summary.total += 1;

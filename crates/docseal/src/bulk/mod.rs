@@ -36,6 +36,10 @@ use crate::verify::{Pending, Verified, Verifier};
 /// multiplication, small enough that a bisection after a forgery stays cheap.
 const BATCH: usize = 64;
 
+/// Bytes of prepared payloads held at once by one `verify_many` window (16 MiB): with the
+/// default 16 KiB inflation cap, 512 texts, eight full batches.
+const WINDOW_BUDGET: usize = 16 << 20;
+
 #[cfg(feature = "parallel")]
 mod par {
     pub(super) use rayon::prelude::*;
@@ -45,6 +49,22 @@ impl Verifier {
     /// Verifies many payloads at `now`; the i-th result is what [`Verifier::verify`] gives
     /// for the i-th text (see the module docs for the one documented caveat).
     pub fn verify_many<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+        now: DateTime<Utc>,
+    ) -> Vec<Result<Verified<Credential>>> {
+        // Each prepared text holds its payload and Sig_structure (up to twice the inflated
+        // cap): working through windows keeps that under WINDOW_BUDGET whatever the input.
+        let per_text = 2 * self.policy().limits().max_inflated_len.max(1);
+        let window = (WINDOW_BUDGET / per_text).max(BATCH);
+        let mut results = Vec::with_capacity(texts.len());
+        for part in texts.chunks(window) {
+            results.extend(self.verify_window(part, now));
+        }
+        results
+    }
+
+    fn verify_window<S: AsRef<str> + Sync>(
         &self,
         texts: &[S],
         now: DateTime<Utc>,

@@ -88,3 +88,35 @@ fn streaming_keeps_order_and_counts() {
     assert_eq!(summary.valid as usize, corpus.expected.iter().filter(|e| e.is_none()).count());
     assert_eq!(summary.refused.values().sum::<u64>() + summary.valid, 502);
 }
+
+#[test]
+fn bulk_lines_are_trimmed_like_single_verification() {
+    let corpus = Corpus::generate(2, 0, 9, at("2026-11-21T09:00:00Z")).unwrap();
+    let verifier = Verifier::new(corpus.trust.clone());
+    let input = format!("  {}\t\r\n{} \n", corpus.payloads[0], corpus.payloads[1]);
+    let mut kinds = Vec::new();
+    let summary = verify_lines(&verifier, input.as_bytes(), corpus.verify_at, 8, |r| {
+        kinds.push(r.as_ref().err().map(|e| e.kind().as_str()));
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(kinds, corpus.expected[..2].to_vec());
+    assert_eq!(summary.valid, 2);
+}
+
+#[test]
+fn verify_many_works_in_windows_and_keeps_order() {
+    let corpus = Corpus::generate(1_200, 100, 13, at("2026-11-21T09:00:00Z")).unwrap();
+    // A small inflation cap makes the window small (about 64 texts), so the corpus spans many.
+    let limits = crate::Limits::default().with_max_inflated_len(4 * 1024);
+    let verifier = Verifier::new(corpus.trust.clone()).with_policy(crate::Policy::default().with_limits(limits));
+    let results = verifier.verify_many(&corpus.payloads, corpus.verify_at);
+    assert_eq!(results.len(), corpus.payloads.len());
+    let single: Vec<_> = corpus
+        .payloads
+        .iter()
+        .map(|p| verifier.verify(p, corpus.verify_at).map(|_| ()).map_err(|e| e.kind()))
+        .collect();
+    let many: Vec<_> = results.iter().map(|r| r.as_ref().map(|_| ()).map_err(|e| e.kind())).collect();
+    assert_eq!(many, single);
+}

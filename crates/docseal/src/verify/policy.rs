@@ -20,9 +20,9 @@ pub enum Requirement {
     VehicleClass(String),
     /// The holder is at least this old on the verification date.
     MinAge(u32),
-    /// The credential may be used for this kind of travel (`air`, `rail`, or anything else,
-    /// which a temporary pass refuses).
-    TravelMode(String),
+    /// The credential may be used for this kind of travel (a temporary pass names the modes
+    /// it allows; a passport allows all; a licence is no travel document).
+    TravelMode(TravelMode),
 }
 
 impl std::fmt::Display for Requirement {
@@ -64,11 +64,8 @@ impl Requirement {
                 if age >= i32::try_from(*min).unwrap_or(i32::MAX) { Ok(()) } else { fail(format!("holder is {age}")) }
             }
             Self::TravelMode(mode) => match credential {
-                Credential::TemporaryPass(pass) => match TravelMode::from_name(mode) {
-                    Some(m) if pass.allows(m) => Ok(()),
-                    Some(_) => fail(format!("this pass is not valid for {mode} travel")),
-                    None => fail("a temporary pass is valid for air and rail travel only".into()),
-                },
+                Credential::TemporaryPass(pass) if pass.allows(*mode) => Ok(()),
+                Credential::TemporaryPass(_) => fail(format!("this pass is not valid for {mode} travel")),
                 Credential::Passport(_) => Ok(()),
                 Credential::DrivingLicence(_) => fail("a driving licence is not a travel document".into()),
             },

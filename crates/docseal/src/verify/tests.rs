@@ -158,7 +158,7 @@ fn a_pass_before_its_first_day_answers_no() {
     let pass = samples::pass_on(first_day);
     let before = at("2026-11-22T12:00:00Z");
     let issued = issuer.issue_prepared(&issuer.prepare_pass_unchecked(&pass), before).unwrap();
-    let rail = verifier.with_policy(Policy::default().require(Requirement::TravelMode("rail".into())));
+    let rail = verifier.with_policy(Policy::default().require(Requirement::TravelMode(crate::model::TravelMode::Rail)));
     let err = rail.verify(&issued.text, before).unwrap_err();
     assert_eq!(err.kind(), "policy");
     assert!(err.to_string().contains("valid only from"), "{err}");

@@ -121,7 +121,7 @@ fn policy_from(v: &Value) -> docseal::Policy {
         } else if let Some(n) = r["min_age"].as_u64() {
             docseal::Requirement::MinAge(u32::try_from(n).unwrap())
         } else if let Some(m) = r["travel_mode"].as_str() {
-            docseal::Requirement::TravelMode(m.into())
+            docseal::Requirement::TravelMode(docseal::model::TravelMode::from_name(m).unwrap())
         } else {
             panic!("unknown requirement {r}")
         };
