@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use base64::Engine as _;
 use libfuzzer_sys::fuzz_target;
 
-const AT_CASE: &str = include_str!("../../../shared/test-vectors/dcc/AT/2DCode/raw/1.json");
+const AT_CASE: &str = include_str!("../../test-vectors/dcc/AT/2DCode/raw/1.json");
 
 static FIXED: LazyLock<(docseal::Verifier, chrono::DateTime<chrono::Utc>)> = LazyLock::new(|| {
     let case: serde_json::Value = serde_json::from_str(AT_CASE).expect("AT case");

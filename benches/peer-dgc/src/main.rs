@@ -1,5 +1,5 @@
 //! HC1 (EU DCC) decode + signature check, docseal against the `dgc` crate, on the vector the
-//! bulk issue names (`../shared/test-vectors/dcc/AT/2DCode/raw/1.json`, ES256).
+//! bulk issue names (`test-vectors/dcc/AT/2DCode/raw/1.json`, ES256).
 //!
 //! `cargo run --release --manifest-path benches/peer-dgc/Cargo.toml [-- VECTOR.json]`
 //!
@@ -35,7 +35,7 @@ fn per_call(rounds: usize, calls: usize, mut f: impl FnMut()) -> Duration {
 
 fn main() {
     let path = std::env::args().nth(1).unwrap_or_else(|| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/test-vectors/dcc/AT/2DCode/raw/1.json").to_owned()
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../test-vectors/dcc/AT/2DCode/raw/1.json").to_owned()
     });
     let case: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("read the DCC vector")).expect("JSON");

@@ -1,4 +1,4 @@
-//! The EU DCC test suite (`../shared/test-vectors/dcc`): every implemented EXPECTED* flag of
+//! The EU DCC test suite (`test-vectors/dcc`, copied unchanged from upstream): every implemented EXPECTED* flag of
 //! every file must match, and the decoded certificate must equal the file's `JSON`, except the
 //! upstream defects listed in `test-vectors/dcc-expected-deviations.json`.
 

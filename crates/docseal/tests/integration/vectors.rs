@@ -1,5 +1,5 @@
-//! Third-party and own test vectors, read where they live (`../shared/test-vectors`,
-//! `test-vectors/` at the repo root). Prints the number of cases per source.
+//! Third-party and own test vectors, read from `test-vectors/` at the repository root (its
+//! README gives each set's source, commit and licence). Prints the number of cases per source.
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +14,7 @@ pub(crate) fn repo_root() -> PathBuf {
 }
 
 pub(crate) fn shared() -> PathBuf {
-    repo_root().join("../shared/test-vectors")
+    repo_root().join("test-vectors")
 }
 
 pub(crate) fn hex(s: &str) -> Vec<u8> {
