@@ -68,7 +68,7 @@ pub mod verify;
 pub mod wire;
 
 pub use algorithm::{Algorithm, Kid};
-pub use cose::{SigningKey, VerifyingKey};
+pub use cose::{Signer, SigningKey, VerifyingKey};
 pub use error::{Error, ErrorKind, KeyRefusal, LimitKind, Result};
 pub use issue::{Issued, Issuer, PreparedCredential};
 pub use model::DocumentError;

@@ -131,14 +131,15 @@ impl SigningKey {
         }
     }
 
-    /// Signs `message`: 64 bytes for both algorithms (ES256 as fixed r||s).
+    /// Signs `message`: 64 bytes for both algorithms (ES256 as fixed r||s, low S).
     #[must_use]
     pub fn sign(&self, message: &[u8]) -> Vec<u8> {
         match &self.inner {
             SigningInner::Ed25519(k) => k.sign(message).to_bytes().to_vec(),
             SigningInner::Es256(k) => {
                 let sig: p256::ecdsa::Signature = k.sign(message);
-                sig.to_bytes().to_vec()
+                // RFC 6979 nonces, then low S: deterministic, and the one form DS1 accepts.
+                sig.normalize_s().to_bytes().to_vec()
             }
         }
     }
@@ -156,11 +157,24 @@ enum VerifyingInner {
 
 fn sec1_uncompressed(key: &p256::ecdsa::VerifyingKey) -> [u8; 65] {
     let point = key.to_sec1_point(false);
-    let mut out = [0u8; 65];
-    if point.as_bytes().len() == 65 {
-        out.copy_from_slice(point.as_bytes());
-    }
-    out
+    #[allow(clippy::expect_used)]
+    // safe: an uncompressed SEC1 P-256 point is 0x04 || x (32) || y (32); a verifying key is
+    // never the identity, the one point with a shorter encoding.
+    <[u8; 65]>::try_from(point.as_bytes()).expect("uncompressed P-256 points are 65 bytes")
+}
+
+/// Whether a 64-byte ES256 `r || s` has its `s` in the lower half of the group order (a
+/// malformed signature is not judged here: the signature check refuses it).
+pub(crate) fn is_low_s(signature: &[u8]) -> bool {
+    p256::ecdsa::Signature::from_slice(signature).map_or(true, |s| s.normalize_s() == s)
+}
+
+/// An ES256 `r || s` signature with `s` in the lower half of the group order (`n - s` for
+/// a high `s`): ECDSA accepts both, DS1 only the low one, so a signature has one form.
+pub(crate) fn low_s(signature: &[u8]) -> Result<Vec<u8>> {
+    let parsed = p256::ecdsa::Signature::from_slice(signature)
+        .map_err(|_| Error::key(format!("ES256 signer returned {} bytes, not a valid r || s", signature.len())))?;
+    Ok(parsed.normalize_s().to_bytes().to_vec())
 }
 
 /// A public key trusted to verify credentials.

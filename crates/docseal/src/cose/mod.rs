@@ -5,13 +5,16 @@ mod key;
 #[cfg(feature = "hc1")]
 mod rsa;
 mod sign1;
+mod signer;
 
 pub use crate::algorithm::{Algorithm, Kid};
+pub(crate) use key::is_low_s;
 pub use key::{SigningKey, VerifyingKey};
 #[cfg(any(test, feature = "test-util"))]
 #[doc(hidden)]
 pub use sign1::replace_payload;
 pub use sign1::{GenericSign1, ParsedSign1, PreparedSign1, parse_sign1, parse_sign1_generic, verify_sign1_generic};
+pub use signer::Signer;
 
 /// Which implementation verifies ES256 (and PS256) in this build: `"ring"` with the `ring`
 /// feature, else the pure-Rust `"p256"` (and `rsa`).

@@ -2,7 +2,7 @@
 
 use coset::{AsCborValue as _, CoseSign1, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable as _};
 
-use super::{Algorithm, Kid, SigningKey};
+use super::{Algorithm, Kid, Signer};
 use crate::error::{Error, Result};
 
 /// A COSE_Sign1 ready to be signed elsewhere (an HSM, a remote signer): take
@@ -46,13 +46,17 @@ impl PreparedSign1 {
         self.sign1.to_tagged_vec().map_err(|e| Error::cose(e.to_string()))
     }
 
-    /// One-phase signing with a local key.
+    /// One-phase signing with any [`Signer`]; an ES256 signature is normalised to low S,
+    /// the one form DS1 accepts.
     ///
     /// # Errors
-    /// As [`PreparedSign1::finalize`].
-    pub fn sign(key: &SigningKey, payload: Vec<u8>) -> Result<Vec<u8>> {
-        let prepared = Self::new(key.algorithm(), key.kid(), payload);
-        let signature = key.sign(&prepared.to_be_signed());
+    /// The signer's error, or as [`PreparedSign1::finalize`].
+    pub fn sign(signer: &(impl Signer + ?Sized), payload: Vec<u8>) -> Result<Vec<u8>> {
+        let prepared = Self::new(signer.algorithm(), signer.kid(), payload);
+        let mut signature = signer.sign(&prepared.to_be_signed())?;
+        if signer.algorithm() == Algorithm::Es256 {
+            signature = super::key::low_s(&signature)?;
+        }
         prepared.finalize(signature)
     }
 }

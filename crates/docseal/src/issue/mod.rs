@@ -5,7 +5,7 @@ use std::time::Duration;
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 
 use crate::codec;
-use crate::cose::{PreparedSign1, SigningKey};
+use crate::cose::{PreparedSign1, Signer, SigningKey};
 use crate::error::{Error, Result};
 use crate::model::DocumentError;
 use crate::model::licence::points_cycle_start;
@@ -21,10 +21,11 @@ fn day_after(date: NaiveDate) -> Option<i64> {
     date.checked_add_days(Days::new(1)).map(|d| d.and_time(NaiveTime::MIN).and_utc().timestamp())
 }
 
-/// An issuing authority's signer.
+/// An issuing authority's signer, over any [`Signer`] (a key in memory by default, or one
+/// in a hardware security module).
 #[derive(Debug)]
-pub struct Issuer {
-    key: SigningKey,
+pub struct Issuer<S: Signer = SigningKey> {
+    key: S,
     issuer: String,
     validity: Duration,
 }
@@ -53,12 +54,12 @@ pub struct Issued {
     pub claims: Claims,
 }
 
-impl Issuer {
+impl<S: Signer> Issuer<S> {
     /// An issuer signing as `issuer` (the `iss` claim).
     ///
     /// # Errors
     /// [`Error::Document`] when `issuer` is empty, padded or longer than 150 characters.
-    pub fn new(key: SigningKey, issuer: impl Into<String>) -> Result<Self> {
+    pub fn new(key: S, issuer: impl Into<String>) -> Result<Self> {
         let issuer = issuer.into();
         check_text("issuer", &issuer, 150)?;
         Ok(Self { key, issuer, validity: DEFAULT_VALIDITY })
@@ -71,9 +72,9 @@ impl Issuer {
         self
     }
 
-    /// The signing key.
+    /// The signer.
     #[must_use]
-    pub fn key(&self) -> &SigningKey {
+    pub fn key(&self) -> &S {
         &self.key
     }
 

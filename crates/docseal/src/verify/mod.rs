@@ -88,6 +88,11 @@ impl Verifier {
     fn prepare_cose(&self, cose: &[u8]) -> Result<Pending<'_>> {
         let parsed = parse_sign1(cose)?;
         let candidates = self.candidates(Profile::Ds1, parsed.kid, parsed.alg)?;
+        // One credential, one signature: ECDSA also accepts (r, n - s), DS1 only the low S
+        // its issuers write, so that the signature identifies the credential.
+        if parsed.alg == Some(Algorithm::Es256.cose_id()) && !crate::cose::is_low_s(&parsed.signature) {
+            return Err(Error::cose("ES256 signature is not in low-S form"));
+        }
         Ok(Pending { parsed, candidates })
     }
 

@@ -226,3 +226,26 @@ fn each_profile_keeps_to_its_algorithms() {
     assert_eq!(Profile::Ds1.algorithms(), &[Algorithm::EdDsa, Algorithm::Es256]);
     assert_eq!(Profile::Hc1.algorithms(), &[Algorithm::Es256, Algorithm::Ps256]);
 }
+
+#[test]
+fn es256_signatures_are_issued_and_required_in_low_s_form() {
+    use p256::elliptic_curve::PrimeField as _;
+    let (issuer, verifier) = setup(Algorithm::Es256);
+    let n_minus = |s: &[u8]| {
+        // n - s over the P-256 group order, through the scalar field.
+        let s = p256::Scalar::from_repr(p256::FieldBytes::try_from(s).unwrap()).unwrap();
+        (-s).to_repr().to_vec()
+    };
+    for i in 0..16 {
+        let issued = issuer.issue(&licence(), at(ISSUED) + chrono::Duration::seconds(i)).unwrap();
+        let parsed = crate::cose::parse_sign1(&issued.cose).unwrap();
+        assert!(crate::cose::is_low_s(&parsed.signature), "issued signatures are low-S");
+        let mut high = parsed.signature.clone();
+        let flipped = n_minus(&high[32..]);
+        high[32..].copy_from_slice(&flipped);
+        assert!(issuer.key().verifying_key().verify(&parsed.to_be_signed, &high).is_ok(), "ECDSA accepts (r, n-s)");
+        let cose = PreparedSign1::new(Algorithm::Es256, parsed.kid, parsed.payload).finalize(high).unwrap();
+        let err = verifier.verify_cose(&cose, at(ISSUED)).unwrap_err();
+        assert_eq!(err.kind(), "cose", "{err}");
+    }
+}
