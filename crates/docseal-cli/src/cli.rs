@@ -1,4 +1,4 @@
-//! The command-line contract of design section 4.
+//! The command-line contract of docs/FORMAT.md.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -89,7 +89,7 @@ pub(crate) struct KeygenArgs {
 pub(crate) struct IssueArgs {
     /// Which document.
     pub(crate) document: DocumentKind,
-    /// The document as JSON (design section 5), or `-` for standard input.
+    /// The document as JSON (docs/FORMAT.md section 4), or `-` for standard input.
     #[arg(long)]
     pub(crate) data: PathBuf,
     /// The issuer's private key (PKCS#8 PEM).
@@ -121,7 +121,7 @@ pub(crate) struct IssueArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
-    /// The trust list (JSON, design section 3).
+    /// The trust list (JSON, docs/TRUST-LIST.md).
     #[arg(long)]
     pub(crate) trust: PathBuf,
     /// Verification time (RFC 3339); default now.

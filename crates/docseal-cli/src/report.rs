@@ -1,4 +1,4 @@
-//! The JSON shapes of `verify --json` and `inspect` (design section 4).
+//! The JSON shapes of `verify --json` and `inspect` (docs/FORMAT.md).
 
 use docseal::model::dcc::{Dcc, DccClaims, DccKind};
 use docseal::model::{Credential, Usability};
@@ -15,7 +15,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The fields every valid result shares, in design section 4's order.
+/// The fields every valid result shares, in the order of docs/FORMAT.md section 5.
 fn envelope<T, C>(v: &Verified<T, C>, document_type: &str, issuer: Value) -> Value {
     json!({
         "valid": true,

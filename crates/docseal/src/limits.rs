@@ -1,6 +1,6 @@
 //! Caps on hostile input, shared by the text decoder, the verifier and the bulk path.
 
-/// Caps on hostile input. Each breach is an [`Error::Limit`] naming the field.
+/// Caps on hostile input. Each breach is an [`Error::Limit`](crate::Error::Limit) naming the field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Limits {

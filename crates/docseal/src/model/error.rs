@@ -10,7 +10,7 @@ pub enum DocumentError {
     /// A field's value is malformed.
     #[error("{field}: {reason}")]
     InvalidField {
-        /// The JSON field name (design section 5).
+        /// The JSON field name (docs/FORMAT.md section 4).
         field: &'static str,
         /// What is wrong with it.
         reason: String,

@@ -27,7 +27,7 @@ pub use passport::{Passport, PassportData};
 pub(crate) use text::{check_alpha2, check_digest, check_text, date_order};
 pub use usability::{NotUsableReason, Usability};
 
-/// The kinds of document docseal knows, with their wire code (design section 2).
+/// The kinds of document docseal knows, with their wire code (docs/FORMAT.md section 4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
@@ -116,7 +116,7 @@ impl Credential {
         }
     }
 
-    /// The document as the JSON object of design section 5.
+    /// The document as the JSON object of docs/FORMAT.md section 4.
     #[must_use]
     pub fn to_json(&self) -> serde_json::Value {
         // safe: these types serialize to JSON infallibly (string keys, no floats, no maps with
@@ -129,7 +129,7 @@ impl Credential {
         result.unwrap_or(serde_json::Value::Null)
     }
 
-    /// Reads the JSON of design section 5 for a document of type `document_type`.
+    /// Reads the JSON of docs/FORMAT.md section 4 for a document of type `document_type`.
     ///
     /// # Errors
     /// The JSON error, or the document rule that fails, as text.

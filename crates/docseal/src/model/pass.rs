@@ -1,6 +1,6 @@
 //! The electronic temporary pass (港澳台居民来往内地电子临时通行证): a 7-day stand-in for a
 //! Home Return Permit that is lost, expired or not at hand, for air and rail travel only
-//! (domain.md 3.2).
+//! (docs/DOMAIN.md 3.2).
 
 use std::fmt;
 
@@ -53,7 +53,7 @@ pub struct TemporaryPass {
     data: PassData,
 }
 
-/// The pass's fields (design section 5).
+/// The pass's fields (docs/FORMAT.md section 4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PassData {
@@ -100,7 +100,7 @@ impl From<TemporaryPass> for PassData {
     }
 }
 
-/// Checks a Home Return Permit number (domain.md 3.1) and returns the holder's lifelong part.
+/// Checks a Home Return Permit number (docs/DOMAIN.md 3.1) and returns the holder's lifelong part.
 fn permit_holder(number: &str) -> Option<&str> {
     let b = number.as_bytes();
     let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);

@@ -39,7 +39,7 @@ pub struct Corpus {
     pub expected: Vec<Option<&'static str>>,
     /// The trust list (an Ed25519 key, a P-256 key, and an Ed25519 key for passports only).
     pub trust: TrustList,
-    /// The same trust list as JSON (design section 3).
+    /// The same trust list as JSON (docs/TRUST-LIST.md).
     pub trust_json: String,
     /// The time to verify at: one minute after issuing.
     pub verify_at: DateTime<Utc>,

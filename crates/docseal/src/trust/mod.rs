@@ -1,4 +1,4 @@
-//! The offline trust list: which keys may sign what, from when to when (design section 3).
+//! The offline trust list: which keys may sign what, from when to when (docs/TRUST-LIST.md).
 
 use std::collections::HashMap;
 
@@ -125,7 +125,7 @@ impl TrustList {
         Self::default()
     }
 
-    /// Reads the JSON trust list of design section 3.
+    /// Reads the JSON trust list of docs/TRUST-LIST.md.
     ///
     /// # Errors
     /// [`Error::TrustList`] naming the entry: malformed JSON, an unknown version or field,

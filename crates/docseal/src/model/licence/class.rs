@@ -1,6 +1,6 @@
 //! Licence classes of the two systems docseal models, and what each class implies.
 //!
-//! China: the 2022 class table of 公安部令第162号 (domain.md 2.4). ISO/IEC 18013-1 and EU:
+//! China: the 2022 class table of 公安部令第162号 (docs/DOMAIN.md 2.4). ISO/IEC 18013-1 and EU:
 //! the categories of Directive 2006/126/EC Art. 4 with the equivalences of its Art. 6.
 
 use std::fmt;
@@ -115,7 +115,7 @@ impl ChinaClass {
             A2 => &[B1, B2, C1, C2, C3, C4, C6, M],
             A3 => &[C1, C2, C3, C4],
             B1 | B2 => &[C1, C2, C3, C4, M],
-            // domain.md open item 5: most sources list C2, C3, C4 for C1; we follow them.
+            // docs/DOMAIN.md: most sources list C2, C3, C4 for C1; we follow them.
             C1 => &[C2, C3, C4],
             C3 => &[C4],
             D => &[E, F],
@@ -124,7 +124,7 @@ impl ChinaClass {
         }
     }
 
-    /// Whether this class needs a yearly medical certificate (domain.md 2.4).
+    /// Whether this class needs a yearly medical certificate (docs/DOMAIN.md 2.4).
     #[must_use]
     pub const fn needs_annual_medical(self) -> bool {
         matches!(self, Self::A1 | Self::A2 | Self::A3 | Self::B1 | Self::B2)

@@ -1,5 +1,5 @@
 //! The electronic driving licence: front page (licence data) and back page (file number,
-//! record, points, status), with the class, points and status rules of domain.md section 2.
+//! record, points, status), with the class, points and status rules of docs/DOMAIN.md section 2.
 
 mod class;
 mod id_number;
@@ -107,7 +107,7 @@ pub struct BackPage {
     pub points: u8,
     /// First day of the current points cycle: an anniversary of the first issue date.
     pub points_cycle_start: NaiveDate,
-    /// Status letters (domain.md 2.7), `A` = normal.
+    /// Status letters (docs/DOMAIN.md 2.7), `A` = normal.
     pub status: LicenceStatus,
 }
 
@@ -120,7 +120,7 @@ pub struct DrivingLicence {
     held: ClassSet,
 }
 
-/// The flat JSON shape of design section 5; unknown fields are refused.
+/// The flat JSON shape of docs/FORMAT.md section 4; unknown fields are refused.
 #[derive(Serialize, Deserialize)]
 struct LicenceJson {
     #[serde(flatten)]
@@ -213,7 +213,7 @@ impl DrivingLicence {
         self.front.valid_from <= date && self.front.valid_until.is_none_or(|u| date <= u)
     }
 
-    /// The status letter that forbids issuing an e-licence, if any (domain.md 2.6).
+    /// The status letter that forbids issuing an e-licence, if any (docs/DOMAIN.md 2.6).
     #[must_use]
     pub fn issue_blocker(&self) -> Option<StatusCode> {
         self.back.status.blocks_issue()

@@ -1,5 +1,5 @@
-//! Licence status codes (驾驶证状态, domain.md 2.7) and what they mean for an e-licence
-//! (domain.md 2.6).
+//! Licence status codes (驾驶证状态, docs/DOMAIN.md 2.7) and what they mean for an e-licence
+//! (docs/DOMAIN.md 2.6).
 //!
 //! The letter codes come from several traffic-police code bases, not from the GA/T code
 //! table itself; K and R differ between sources, and we follow the majority reading.

@@ -2,7 +2,7 @@
 
 use crate::model::DocumentError;
 
-/// Codes Doc 9303 uses besides ISO 3166-1 alpha-3. Confirmed in domain.md 1.7: `D`
+/// Codes Doc 9303 uses besides ISO 3166-1 alpha-3. Confirmed in docs/DOMAIN.md 1.1: `D`
 /// (Germany), `XXA` (stateless), `EUE`, `XBA`, `XEC`, `UTO` (specimens). The others are the
 /// remaining Part 3 codes as commonly listed, not re-read from the standard.
 const ICAO_ONLY: &[&str] = &[
@@ -29,7 +29,7 @@ fn digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The passport number's format for states whose format is known (domain.md 1.8).
+/// The passport number's format for states whose format is known (docs/DOMAIN.md 1.3).
 pub(crate) fn check_number(state: &str, number: &str) -> Result<(), DocumentError> {
     const FIELD: &str = "document_number";
     let b = number.as_bytes();
@@ -48,7 +48,7 @@ pub(crate) fn check_number(state: &str, number: &str) -> Result<(), DocumentErro
         "VNM" => b.len() == 8 && b[0].is_ascii_uppercase() && digits(&number[1..]),
         _ => {
             if b.len() > 9 {
-                // TD3 numbers over 9 characters spill into the optional data (domain.md open item 1).
+                // TD3 numbers over 9 characters spill into the optional data (docs/DOMAIN.md).
                 return Err(DocumentError::field(FIELD, "numbers longer than 9 characters are not supported"));
             }
             !b.is_empty() && b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())

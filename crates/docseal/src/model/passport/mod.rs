@@ -12,7 +12,7 @@ use mrz::Td3;
 
 const MAX_TEXT: usize = 150;
 
-/// The data page, as entered by the issuer (design section 5 field names).
+/// The data page, as entered by the issuer (docs/FORMAT.md section 4 field names).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PassportData {

@@ -280,7 +280,7 @@ pub fn name_components(field: &'static str, name: &str) -> Result<Vec<String>, D
 /// from the end, secondary identifier first and down to initials, then the primary one.
 ///
 /// Doc 9303 Part 3 section 4.6 gives the authoritative truncation order; it was not re-read
-/// for this code (domain.md open item 1), so this follows its widely described outline and
+/// for this code (docs/DOMAIN.md), so this follows its widely described outline and
 /// always ends a truncated field with a letter.
 #[must_use]
 pub fn name_field(primary: &[String], secondary: &[String]) -> String {
