@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::codec;
 use crate::cose::{PreparedSign1, Signer, SigningKey};
@@ -15,11 +15,6 @@ use crate::wire::{self, CTI_LEN, Claims, EncodedDocument};
 
 /// Default lifetime of an electronic copy: 30 days (freshness is the verifier's `max_age`).
 pub const DEFAULT_VALIDITY: Duration = Duration::from_secs(30 * 24 * 3600);
-
-/// Midnight UTC after `date`: the end of a validity given as a calendar date.
-fn day_after(date: NaiveDate) -> Option<i64> {
-    date.checked_add_days(Days::new(1)).map(|d| d.and_time(NaiveTime::MIN).and_utc().timestamp())
-}
 
 /// An issuing authority's signer, over any [`Signer`] (a key in memory by default, or one
 /// in a hardware security module).
@@ -85,7 +80,7 @@ impl<S: Signer> Issuer<S> {
     /// forbids an e-licence), or is a temporary pass (see [`Issuer::issue_pass`]).
     pub fn prepare(&self, credential: &Credential) -> Result<PreparedCredential> {
         let (latest_expiry, points_cycle) = match credential {
-            Credential::Passport(p) => (day_after(p.data().expiry_date), None),
+            Credential::Passport(_) => (credential.validity_end(), None),
             Credential::TemporaryPass(_) => {
                 return Err(DocumentError::IssueLimit(
                     "temporary passes are issued with Issuer::issue_pass, which checks the holder's monthly limit"
@@ -99,8 +94,7 @@ impl<S: Signer> Issuer<S> {
                         DocumentError::StatusForbidsIssue { status: code.letter(), meaning: code.meaning() }.into()
                     );
                 }
-                let end = l.front().valid_until.and_then(day_after);
-                (end, Some((l.front().first_issue_date, l.back().points_cycle_start)))
+                (credential.validity_end(), Some((l.front().first_issue_date, l.back().points_cycle_start)))
             }
         };
         Ok(PreparedCredential { document: EncodedDocument::new(credential), latest_expiry, points_cycle })
@@ -124,9 +118,10 @@ impl<S: Signer> Issuer<S> {
 
     /// Prepares a pass without the monthly limit, for test corpora that reuse one pass.
     pub(crate) fn prepare_pass_unchecked(&self, pass: &TemporaryPass) -> PreparedCredential {
+        let credential = Credential::TemporaryPass(pass.clone());
         PreparedCredential {
-            document: EncodedDocument::new(&Credential::TemporaryPass(pass.clone())),
-            latest_expiry: day_after(pass.data().valid_until),
+            document: EncodedDocument::new(&credential),
+            latest_expiry: credential.validity_end(),
             points_cycle: None,
         }
     }
@@ -175,6 +170,9 @@ impl<S: Signer> Issuer<S> {
                 return Err(DocumentError::field("valid_until", "the document's validity has ended").into());
             }
             expires_at = expires_at.min(latest);
+        }
+        if expires_at <= issued_at {
+            return Err(DocumentError::field("exp", "a copy must be valid for at least one second").into());
         }
         if let Some((first_issue, cycle_start)) = prepared.points_cycle {
             let current = points_cycle_start(first_issue, at.date_naive());

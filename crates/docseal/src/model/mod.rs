@@ -160,6 +160,25 @@ impl Credential {
         }
     }
 
+    /// The last day of the document's own validity, if it has one (a long-term licence has
+    /// none).
+    #[must_use]
+    pub fn last_valid_day(&self) -> Option<NaiveDate> {
+        match self {
+            Self::Passport(p) => Some(p.data().expiry_date),
+            Self::DrivingLicence(l) => l.front().valid_until,
+            Self::TemporaryPass(p) => Some(p.data().valid_until),
+        }
+    }
+
+    /// The end of the document's own validity, seconds since the epoch: midnight UTC after
+    /// its last valid day. A copy's `exp` may not pass it.
+    #[must_use]
+    pub fn validity_end(&self) -> Option<i64> {
+        let next = self.last_valid_day()?.checked_add_days(chrono::Days::new(1))?;
+        Some(next.and_time(chrono::NaiveTime::MIN).and_utc().timestamp())
+    }
+
     /// Whether the document itself allows its use at `date` (the "red QR" rules).
     ///
     /// A genuine, unexpired credential can still hold a document that may not be used:

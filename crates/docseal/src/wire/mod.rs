@@ -15,7 +15,7 @@ pub use self::hc1::{HCERT, decode_hc1_payload};
 
 use crate::cbor::{self, MapReader, bytes, int, int_map, text};
 use crate::error::{Error, Result};
-use crate::model::{Credential, DocumentType};
+use crate::model::{Credential, DocumentError, DocumentType};
 
 /// CWT claim keys (RFC 8392 section 4) and docseal's private-use document claim.
 pub mod claim {
@@ -139,6 +139,20 @@ pub fn decode_payload(payload: &[u8]) -> Result<(Claims, Credential)> {
         DocumentType::DrivingLicence => Credential::DrivingLicence(licence::decode(d)?),
         DocumentType::TemporaryPass => Credential::TemporaryPass(pass::decode(d)?),
     };
+    // The signed window must make sense for the document it carries: an issuer's bug or an
+    // over-long `exp` is refused, not silently honoured past the document's own end.
+    if expires_at <= issued_at {
+        return Err(DocumentError::field("exp", format!("exp {expires_at} is not after iat {issued_at}")).into());
+    }
+    if let Some(end) = credential.validity_end()
+        && expires_at > end
+    {
+        return Err(DocumentError::field(
+            "exp",
+            format!("exp {expires_at} is after the document's validity ends ({end})"),
+        )
+        .into());
+    }
     Ok((Claims { issuer, issued_at, expires_at, not_before, cti }, credential))
 }
 

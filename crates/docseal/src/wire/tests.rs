@@ -102,7 +102,13 @@ mod properties {
     fn round_trip(credential: &Credential) -> (serde_json::Value, serde_json::Value) {
         let json = credential.to_json();
         let from_json = Credential::from_json(credential.document_type(), &json.to_string()).unwrap();
-        let payload = encode_payload(&super::claims(), &EncodedDocument::new(&from_json));
+        // A signed window inside the document's own validity, as an issuer writes it.
+        let mut claims = super::claims();
+        if let Some(end) = from_json.validity_end() {
+            claims.expires_at = end;
+            claims.issued_at = end - 86_400;
+        }
+        let payload = encode_payload(&claims, &EncodedDocument::new(&from_json));
         let (_, back) = decode_payload(&payload).unwrap();
         (json, back.to_json())
     }
@@ -164,4 +170,22 @@ mod properties {
             prop_assert_eq!(a, b);
         }
     }
+}
+
+#[test]
+fn the_signed_window_must_fit_the_document() {
+    let pass = Credential::from(samples::pass_on(chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()));
+    let end = pass.validity_end().unwrap();
+    let document = EncodedDocument::new(&pass);
+    let claims = |issued_at, expires_at| Claims {
+        issuer: "X".into(),
+        issued_at,
+        expires_at,
+        not_before: None,
+        cti: [1; CTI_LEN],
+    };
+    let kind = |c: &Claims| decode_payload(&encode_payload(c, &document)).map(|_| ()).map_err(|e| e.to_string());
+    assert!(kind(&claims(end - 3600, end)).is_ok());
+    assert!(kind(&claims(end - 3600, end + 1)).unwrap_err().contains("after the document's validity ends"));
+    assert!(kind(&claims(end - 3600, end - 3600)).unwrap_err().contains("is not after iat"));
 }
