@@ -1,24 +1,19 @@
 //! Bulk verification: many payloads at close to the raw cost of their signature checks.
 //!
 //! The pass is the single path's, cut in three stages so the signature stage can be shared:
-//! decode and look up keys (in parallel), check signatures (Ed25519 in batches with
-//! `verify_batch`, everything else one by one), then decode claims and apply the rules (in
-//! parallel). Results come back in input order and equal what [`Verifier::verify`] gives for
-//! each input.
+//! decode and look up keys (in parallel), check signatures (Ed25519 in batches of 64,
+//! everything else one by one), then decode claims and apply the rules (in parallel). Results
+//! come back in input order and equal what [`Verifier::verify`] gives for each input.
 //!
 //! # Batch semantics
 //!
-//! `verify_batch` skips checks that `verify_strict` makes, so before batching: issuer keys
-//! are screened for weak (small-order) points when the trust list loads, and each signature's
-//! `R` must be a canonical encoding that is not one of the small-order points (a table
-//! compare). A failed batch is bisected down to single items, which are checked with
-//! `verify_strict`, so a forged signature is reported exactly as the single path reports it.
-//!
-//! One difference remains, as for every cofactorless batch verifier: an `R` with a torsion
-//! component, which only the holder of the signing key can produce, is refused by
-//! `verify_strict` but accepted by the batch equation with some probability. A trusted issuer
-//! does not do that by accident; if you must defend against a malicious trusted issuer, use
-//! [`Verifier::verify`].
+//! Single and batch Ed25519 checks follow one rule (`docs/FORMAT.md` section 2): canonical
+//! `S`, a canonical `R` not of small order, a key not of small order (refused when the trust
+//! list loads), and the cofactored equation `[8]([S]B - R - [k]A) = 0`. The cofactor is what
+//! makes a batch decide exactly as the single check: an `R` with a torsion component of order
+//! 2, 4 or 8 (which only the key holder can produce) is accepted by both, where a
+//! cofactorless single check and a batch would disagree. A failed batch is bisected down to
+//! single items, so a forged signature is reported exactly as the single path reports it.
 
 mod lines;
 mod screen;

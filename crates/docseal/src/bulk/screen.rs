@@ -5,7 +5,7 @@ use crate::verify::Pending;
 
 /// Canonical encodings of the eight small-order points, plus the two encodings of the
 /// x = 0 points with the sign bit set (which decompress to the same points).
-const SMALL_ORDER_R: [[u8; 32]; 10] = [
+pub(super) const SMALL_ORDER_R: [[u8; 32]; 10] = [
     hex32("0100000000000000000000000000000000000000000000000000000000000000"),
     hex32("0100000000000000000000000000000000000000000000000000000000000080"),
     hex32("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
@@ -53,27 +53,29 @@ pub(super) fn batchable(p: &Pending<'_>) -> bool {
 }
 
 /// Verifies the items' signatures as a batch; on failure, halves and retries, down to
-/// single items checked with `verify_strict`.
+/// single items checked one by one. Both use the same cofactored rule, so the batch never
+/// decides otherwise than the single check would.
 pub(super) fn verify_bisecting(items: &[&Pending<'_>]) -> Vec<bool> {
     match items {
         [] => Vec::new(),
         [one] => vec![!one.verify_each().is_empty()],
         _ => {
-            let mut messages = Vec::with_capacity(items.len());
-            let mut signatures = Vec::with_capacity(items.len());
-            let mut keys = Vec::with_capacity(items.len());
-            for p in items {
-                let key = p.candidates[0].key.as_ed25519();
-                let sig = <[u8; 64]>::try_from(p.parsed.signature.as_slice()).ok();
-                let (Some(key), Some(sig)) = (key, sig) else {
-                    // Unreachable after `batchable`; fall back to checking one by one.
-                    return items.iter().map(|p| !p.verify_each().is_empty()).collect();
-                };
-                messages.push(p.parsed.to_be_signed.as_slice());
-                signatures.push(ed25519_dalek::Signature::from_bytes(&sig));
-                keys.push(*key);
-            }
-            if ed25519_dalek::verify_batch(&messages, &signatures, &keys).is_ok() {
+            // An item that fails its encoding checks makes the batch fail; bisection then
+            // judges it alone, by the single check.
+            let prepared: Option<Vec<_>> = items
+                .iter()
+                .map(|p| {
+                    let key = p.candidates[0].key.as_ed25519()?;
+                    crate::cose::prepare_ed25519(key, &p.parsed.to_be_signed, &p.parsed.signature)
+                })
+                .collect();
+            let transcript = || {
+                crate::cose::ed25519_transcript(items.iter().filter_map(|p| {
+                    let key = p.candidates[0].key.as_ed25519()?;
+                    Some((key.as_bytes().as_slice(), p.parsed.to_be_signed.as_slice(), p.parsed.signature.as_slice()))
+                }))
+            };
+            if prepared.is_some_and(|prepared| crate::cose::verify_ed25519_batch(&prepared, &transcript())) {
                 vec![true; items.len()]
             } else {
                 let (left, right) = items.split_at(items.len() / 2);

@@ -120,3 +120,72 @@ fn verify_many_works_in_windows_and_keeps_order() {
     let many: Vec<_> = results.iter().map(|r| r.as_ref().map(|_| ()).map_err(|e| e.kind())).collect();
     assert_eq!(many, single);
 }
+
+/// Signs `tbs` as the holder of `seed` would, with `torsion` added to `R` (and `k` computed
+/// over the changed `R`): a signature only the key holder can make.
+fn sign_with_torsion(seed: &[u8; 32], tbs: &[u8], nonce: u8, torsion: curve25519_dalek::EdwardsPoint) -> Vec<u8> {
+    use curve25519_dalek::constants::ED25519_BASEPOINT_POINT as B;
+    use curve25519_dalek::scalar::{Scalar, clamp_integer};
+    use sha2::{Digest as _, Sha512};
+    let h = Sha512::digest(seed);
+    let a = Scalar::from_bytes_mod_order(clamp_integer(h[..32].try_into().unwrap()));
+    let public = (a * B).compress().to_bytes();
+    let r = Scalar::from_bytes_mod_order([nonce; 32]);
+    let big_r = (r * B + torsion).compress().to_bytes();
+    let k = Scalar::from_bytes_mod_order_wide(
+        &Sha512::new().chain_update(big_r).chain_update(public).chain_update(tbs).finalize().into(),
+    );
+    let s = r + k * a;
+    [big_r.as_slice(), s.as_bytes().as_slice()].concat()
+}
+
+/// Issue 10 item 6: an `R` with a torsion component of order 1, 2, 4 or 8 gets one decision
+/// from the single check and from the batch, alone and mixed with honest signatures.
+#[test]
+fn bulk_and_single_agree_on_every_torsion_order() {
+    use curve25519_dalek::edwards::CompressedEdwardsY;
+    let seed = [42u8; 32];
+    let key = crate::SigningKey::from_ed25519_seed(&seed);
+    let mut trust = crate::TrustList::new();
+    trust.add(crate::TrustedKey::new("torsion test", key.verifying_key()));
+    let verifier = Verifier::new(trust);
+    let issuer = crate::Issuer::new(key, "X").unwrap();
+    let now = at("2026-11-21T09:00:00Z");
+    let honest = issuer.issue(&crate::model::Credential::from(crate::samples::licence()), now).unwrap();
+    let parsed = crate::cose::parse_sign1(&honest.cose).unwrap();
+    // The point of order 8 from the small-order table; its multiples have orders 4, 2, 1.
+    let order8 = CompressedEdwardsY(screen::SMALL_ORDER_R[6]).decompress().unwrap();
+    let mut texts = Vec::new();
+    for (order, torsion) in [
+        (1, order8 * curve25519_dalek::Scalar::from(8u8)),
+        (2, order8 * curve25519_dalek::Scalar::from(4u8)),
+        (4, order8 * curve25519_dalek::Scalar::from(2u8)),
+        (8, order8),
+    ] {
+        for nonce in 1..=3u8 {
+            let prepared = crate::cose::PreparedSign1::new(crate::Algorithm::EdDsa, parsed.kid, parsed.payload.clone());
+            let signature = sign_with_torsion(&seed, &prepared.to_be_signed(), nonce.wrapping_mul(order), torsion);
+            texts.push((order, crate::codec::encode_text(&prepared.finalize(signature).unwrap())));
+        }
+    }
+    let single: Vec<_> = texts.iter().map(|(_, t)| verifier.verify(t, now).is_ok()).collect();
+    // The cofactored rule accepts them all: the torsion component only the key holder can add.
+    assert!(single.iter().all(|&ok| ok), "{single:?}");
+    let mut mixed: Vec<&str> = texts.iter().map(|(_, t)| t.as_str()).collect();
+    mixed.extend(std::iter::repeat_n(honest.text.as_str(), 64));
+    let bulk: Vec<bool> = verifier.verify_many(&mixed, now).iter().map(Result::is_ok).collect();
+    assert_eq!(&bulk[..texts.len()], single.as_slice());
+    for (order, text) in &texts {
+        let alone = verifier.verify_many(&[text.as_str(), text.as_str()], now);
+        assert!(alone.iter().all(Result::is_ok), "order {order}");
+    }
+    // A third party cannot move an honest signature by a torsion point: k changes with R.
+    let mut moved = parsed.signature.clone();
+    let r = CompressedEdwardsY(moved[..32].try_into().unwrap()).decompress().unwrap() + order8;
+    moved[..32].copy_from_slice(&r.compress().to_bytes());
+    let prepared = crate::cose::PreparedSign1::new(crate::Algorithm::EdDsa, parsed.kid, parsed.payload.clone());
+    let text = crate::codec::encode_text(&prepared.finalize(moved).unwrap());
+    assert_eq!(verifier.verify(&text, now).unwrap_err().kind(), "signature");
+    let bulk = verifier.verify_many(&[text.as_str(), honest.text.as_str(), honest.text.as_str()], now);
+    assert_eq!(bulk[0].as_ref().unwrap_err().kind(), "signature");
+}

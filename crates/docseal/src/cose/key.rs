@@ -245,7 +245,7 @@ impl VerifyingKey {
     pub fn from_spki_der(der: &[u8]) -> Result<Self> {
         let kid = Kid::of_der(der);
         if let Ok(key) = ed25519_dalek::VerifyingKey::from_public_key_der(der) {
-            // verify_batch skips verify_strict's weak-key check, so weak keys never get in.
+            // A small-order key would verify forged signatures: refused before it is trusted.
             if key.is_weak() {
                 return Err(Error::key("weak (small-order) Ed25519 public key"));
             }
@@ -308,17 +308,15 @@ impl VerifyingKey {
         }
     }
 
-    /// Checks `signature` over `message`: Ed25519 with `verify_strict`, ES256 as 64-byte r||s,
+    /// Checks `signature` over `message`: Ed25519 by the one rule of single and batch checks
+    /// (`verify_strict`'s encoding checks, cofactored equation; `docs/FORMAT.md`), ES256 as 64-byte r||s,
     /// PS256 with a 32-byte salt and a signature exactly as long as the modulus.
     ///
     /// # Errors
     /// [`Error::Signature`] when it does not verify or has the wrong length.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
         let ok = match &self.inner {
-            VerifyingInner::Ed25519(k) => <[u8; 64]>::try_from(signature)
-                .ok()
-                .map(|s| ed25519_dalek::Signature::from_bytes(&s))
-                .is_some_and(|s| k.verify_strict(message, &s).is_ok()),
+            VerifyingInner::Ed25519(k) => super::ed25519::verify(k, message, signature),
             VerifyingInner::Es256(k, sec1) => signature.len() == 64 && verify_es256(k, sec1, message, signature),
             #[cfg(feature = "hc1")]
             VerifyingInner::Ps256(k) => k.verify(message, signature),

@@ -1,6 +1,7 @@
 //! COSE_Sign1 (RFC 9052) signing and verification on top of `coset`, with the two
 //! algorithms docseal issues: EdDSA (Ed25519) and ES256 (ECDSA P-256, fixed 64-byte r||s).
 
+mod ed25519;
 mod key;
 #[cfg(feature = "hc1")]
 mod rsa;
@@ -8,6 +9,9 @@ mod sign1;
 mod signer;
 
 pub use crate::algorithm::{Algorithm, Kid};
+pub(crate) use ed25519::{
+    prepare as prepare_ed25519, transcript as ed25519_transcript, verify_batch as verify_ed25519_batch,
+};
 pub(crate) use key::is_low_s;
 pub use key::{SigningKey, VerifyingKey};
 #[cfg(any(test, feature = "test-util"))]

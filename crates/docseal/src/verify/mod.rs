@@ -215,7 +215,7 @@ pub(crate) struct Pending<'v> {
 }
 
 impl<'v> Pending<'v> {
-    /// The candidates whose signature check (`verify_strict` for Ed25519) holds.
+    /// The candidates whose signature check holds (Ed25519 by the rule of `cose::ed25519`).
     pub(crate) fn verify_each(&self) -> Vec<&'v TrustedKey> {
         let (tbs, sig) = (&self.parsed.to_be_signed, &self.parsed.signature);
         self.candidates.iter().copied().filter(|k| k.key.verify(tbs, sig).is_ok()).collect()
