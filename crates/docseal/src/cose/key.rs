@@ -339,12 +339,16 @@ fn verify_es256(_key: &p256::ecdsa::VerifyingKey, sec1: &[u8; 65], message: &[u8
     UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, sec1).verify(message, signature).is_ok()
 }
 
+#[allow(clippy::expect_used)]
 fn spki_der_ed25519(key: &ed25519_dalek::VerifyingKey) -> Vec<u8> {
-    // safe: encoding a valid key into a Vec cannot fail; an empty DER would only change the kid.
-    key.to_public_key_der().map(|d| d.into_vec()).unwrap_or_default()
+    // safe: the SPKI of an Ed25519 key is a fixed 44-byte structure written into a growable
+    // buffer; the encoder has no failing case for it.
+    key.to_public_key_der().map(|d| d.into_vec()).expect("Ed25519 SPKI encoding is infallible")
 }
 
+#[allow(clippy::expect_used)]
 fn spki_der_p256(key: &p256::ecdsa::VerifyingKey) -> Vec<u8> {
-    // safe: as above.
-    key.to_public_key_der().map(|d| d.into_vec()).unwrap_or_default()
+    // safe: the SPKI of a P-256 key is a fixed 91-byte structure (uncompressed point) written
+    // into a growable buffer; the encoder has no failing case for it.
+    key.to_public_key_der().map(|d| d.into_vec()).expect("P-256 SPKI encoding is infallible")
 }

@@ -45,6 +45,17 @@ pub enum DocumentError {
         /// What it means.
         meaning: &'static str,
     },
+    /// The document's JSON could not be read (syntax, an unknown or missing field, or a
+    /// rule the document's constructor refuses).
+    #[error("document JSON, line {line} column {column}: {reason}")]
+    Json {
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// What was wrong.
+        reason: String,
+    },
     /// An issuing limit was reached (for example the temporary pass's 2 per month).
     #[error("issuing limit: {0}")]
     IssueLimit(String),

@@ -126,19 +126,22 @@ impl Credential {
             Self::DrivingLicence(l) => serde_json::to_value(l),
             Self::TemporaryPass(p) => serde_json::to_value(p),
         };
-        result.unwrap_or(serde_json::Value::Null)
+        #[allow(clippy::expect_used)]
+        result.expect("documents serialize to JSON")
     }
 
     /// Reads the JSON of docs/FORMAT.md section 4 for a document of type `document_type`.
     ///
     /// # Errors
-    /// The JSON error, or the document rule that fails, as text.
-    pub fn from_json(document_type: DocumentType, json: &str) -> Result<Self, serde_json::Error> {
-        Ok(match document_type {
-            DocumentType::Passport => Self::Passport(serde_json::from_str(json)?),
-            DocumentType::DrivingLicence => Self::DrivingLicence(serde_json::from_str(json)?),
-            DocumentType::TemporaryPass => Self::TemporaryPass(serde_json::from_str(json)?),
-        })
+    /// [`DocumentError::Json`] naming the line and column: malformed JSON, an unknown or
+    /// missing field, or the document rule that fails.
+    pub fn from_json(document_type: DocumentType, json: &str) -> Result<Self, DocumentError> {
+        let parsed = match document_type {
+            DocumentType::Passport => serde_json::from_str(json).map(Self::Passport),
+            DocumentType::DrivingLicence => serde_json::from_str(json).map(Self::DrivingLicence),
+            DocumentType::TemporaryPass => serde_json::from_str(json).map(Self::TemporaryPass),
+        };
+        parsed.map_err(|e| DocumentError::Json { line: e.line(), column: e.column(), reason: e.to_string() })
     }
 
     /// The licence inside, if this is one.
