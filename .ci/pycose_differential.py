@@ -17,6 +17,8 @@ import pathlib
 import sys
 import zlib
 
+import cbor2
+
 import base45
 from pycose.algorithms import EdDSA, Es256
 from pycose.headers import KID, Algorithm
@@ -73,6 +75,10 @@ def main(work: pathlib.Path) -> int:
             resigned = Sign1Message(phdr={Algorithm: alg, KID: message.phdr[KID]}, payload=message.payload)
             resigned.key = private
             cose = resigned.encode(tag=True)
+            if alg_name == "es256":
+                # DS1 takes ES256 in low-S form only (docs/FORMAT.md section 2); pycose does
+                # not normalise, so do what a DS1 issuer must.
+                cose = low_s(cose)
             if alg_name == "ed25519":
                 assert cose == original, f"pycose's Ed25519 COSE_Sign1 differs from docseal's for {path.name}"
             (work / f"pycose-{path.name}").write_text(ds1_text(cose) + "\n")
@@ -84,6 +90,19 @@ def main(work: pathlib.Path) -> int:
             signed += 1
     print(f"pycose: verified {checked} docseal payloads (and refused each forgery), signed {signed} for docseal")
     return 0
+
+
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+
+def low_s(cose: bytes) -> bytes:
+    """The same COSE_Sign1 with its ES256 signature's s replaced by n - s when s > n / 2."""
+    tagged = cbor2.loads(cose)
+    protected, unprotected, payload, signature = tagged.value
+    r, s = signature[:32], int.from_bytes(signature[32:], "big")
+    if s > P256_ORDER // 2:
+        signature = r + (P256_ORDER - s).to_bytes(32, "big")
+    return cbor2.dumps(cbor2.CBORTag(18, [protected, unprotected, payload, signature]))
 
 
 if __name__ == "__main__":

@@ -88,11 +88,6 @@ impl Verifier {
     fn prepare_cose(&self, cose: &[u8]) -> Result<Pending<'_>> {
         let parsed = parse_sign1(cose)?;
         let candidates = self.candidates(Profile::Ds1, parsed.kid, parsed.alg)?;
-        // One credential, one signature: ECDSA also accepts (r, n - s), DS1 only the low S
-        // its issuers write, so that the signature identifies the credential.
-        if parsed.alg == Some(Algorithm::Es256.cose_id()) && !crate::cose::is_low_s(&parsed.signature) {
-            return Err(Error::cose("ES256 signature is not in low-S form"));
-        }
         Ok(Pending { parsed, candidates })
     }
 
@@ -218,6 +213,11 @@ impl<'v> Pending<'v> {
     /// The candidates whose signature check holds (Ed25519 by the rule of `cose::ed25519`).
     pub(crate) fn verify_each(&self) -> Vec<&'v TrustedKey> {
         let (tbs, sig) = (&self.parsed.to_be_signed, &self.parsed.signature);
+        // One credential, one signature: ECDSA also accepts (r, n - s); the DS1 signature rule
+        // takes only the low S its issuers write, so the signature identifies the credential.
+        if self.parsed.alg == Some(Algorithm::Es256.cose_id()) && !crate::cose::is_low_s(sig) {
+            return Vec::new();
+        }
         self.candidates.iter().copied().filter(|k| k.key.verify(tbs, sig).is_ok()).collect()
     }
 }
