@@ -26,7 +26,7 @@
 //! assert_eq!(verified.credential(), &licence);
 //! assert!(verified.usability().is_usable());
 //!
-//! // A forged copy (same header and signature, one field changed) is refused...
+//! // A forged copy (points wiped, signed by another key under the authority's kid) is refused...
 //! let mut forged = licence.to_json();
 //! forged["points"] = 0.into();
 //! let forged: docseal::model::DrivingLicence = serde_json::from_value(forged)?;
@@ -34,7 +34,10 @@
 //!     &issued.claims,
 //!     &docseal::wire::EncodedDocument::new(&Credential::from(forged)),
 //! );
-//! let tampered = docseal::codec::encode_text(&docseal::cose::replace_payload(&issued.cose, payload)?);
+//! let prepared = docseal::cose::PreparedSign1::new(Algorithm::EdDsa, issuer.key().kid(), payload);
+//! let stranger = SigningKey::generate(Algorithm::EdDsa)?;
+//! let signature = stranger.sign(&prepared.to_be_signed());
+//! let tampered = docseal::codec::encode_text(&prepared.finalize(signature)?);
 //! let err = verifier.verify(&tampered, "2026-11-21T09:02:00Z".parse()?).unwrap_err();
 //! assert_eq!(err.kind(), "signature");
 //!

@@ -42,7 +42,22 @@ mod par {
 
 impl Verifier {
     /// Verifies many payloads at `now`; the i-th result is what [`Verifier::verify`] gives
-    /// for the i-th text (see the module docs for the one documented caveat).
+    /// for the i-th text (the module docs give the batch rule that makes it so).
+    ///
+    /// # Examples
+    /// ```
+    /// # use docseal::{Algorithm, Issuer, SigningKey, TrustList, TrustedKey, Verifier};
+    /// # let key = SigningKey::generate(Algorithm::EdDsa)?;
+    /// # let mut trust = TrustList::new();
+    /// # trust.add(TrustedKey::new("Beijing TMB", key.verifying_key()));
+    /// # let issuer = Issuer::new(key, "Beijing TMB")?;
+    /// # let issued = issuer.issue(&docseal::samples::licence().into(), "2026-11-21T09:00:00Z".parse()?)?;
+    /// let texts = vec![issued.text.clone(), "DS1:not a payload".to_owned()];
+    /// let results = Verifier::new(trust).verify_many(&texts, "2026-11-21T09:01:00Z".parse()?);
+    /// assert!(results[0].is_ok());
+    /// assert_eq!(results[1].as_ref().unwrap_err().kind(), "base45");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn verify_many<S: AsRef<str> + Sync>(
         &self,
         texts: &[S],

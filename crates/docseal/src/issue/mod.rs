@@ -18,6 +18,18 @@ pub const DEFAULT_VALIDITY: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// An issuing authority's signer, over any [`Signer`] (a key in memory by default, or one
 /// in a hardware security module).
+///
+/// # Examples
+/// ```
+/// use docseal::{Algorithm, Issuer, SigningKey};
+/// use std::time::Duration;
+/// let issuer = Issuer::new(SigningKey::generate(Algorithm::Es256)?, "Beijing TMB")?
+///     .with_validity(Duration::from_secs(24 * 3600));
+/// let issued = issuer.issue(&docseal::samples::licence().into(), "2026-11-21T09:00:00Z".parse()?)?;
+/// assert!(issued.text.starts_with("DS1:"));
+/// assert_eq!(issued.claims.expires_at - issued.claims.issued_at, 24 * 3600);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct Issuer<S: Signer = SigningKey> {
     key: S,

@@ -85,6 +85,19 @@ impl TrustedKey {
 }
 
 /// Keys by kid. Several keys may share a kid (collisions are allowed by design); all are tried.
+///
+/// # Examples
+/// ```
+/// use docseal::{Algorithm, SigningKey, TrustList};
+/// let public = SigningKey::generate(Algorithm::EdDsa)?.verifying_key();
+/// let json = format!(
+///     r#"{{"version": 1, "issuers": [{{"name": "Beijing TMB", "public_key": {:?}, "documents": ["driving-licence"]}}]}}"#,
+///     public.to_spki_pem()?
+/// );
+/// let trust = TrustList::from_json(&json)?;
+/// assert_eq!(trust.count(public.kid()), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct TrustList {
     keys: Vec<TrustedKey>,

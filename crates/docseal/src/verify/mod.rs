@@ -28,6 +28,22 @@ use crate::wire::{self, Claims};
 
 /// Verifies credentials against a trust list under a policy. The caller passes the time:
 /// the library has no clock.
+///
+/// # Examples
+/// ```
+/// # use docseal::{Algorithm, Issuer, SigningKey, TrustList, TrustedKey, Verifier};
+/// # let key = SigningKey::generate(Algorithm::EdDsa)?;
+/// # let mut trust = TrustList::new();
+/// # trust.add(TrustedKey::new("Beijing TMB", key.verifying_key()));
+/// # let issuer = Issuer::new(key, "Beijing TMB")?;
+/// # let issued = issuer.issue(&docseal::samples::licence().into(), "2026-11-21T09:00:00Z".parse()?)?;
+/// use docseal::{Policy, Requirement};
+/// let policy = Policy::default().require(Requirement::VehicleClass("C1".into()));
+/// let verifier = Verifier::new(trust).with_policy(policy);
+/// let verified = verifier.verify(&issued.text, "2026-11-21T09:01:00Z".parse()?)?;
+/// assert_eq!(verified.trusted_name(), "Beijing TMB");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Verifier {
     trust: TrustList,

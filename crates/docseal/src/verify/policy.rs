@@ -74,6 +74,18 @@ impl Requirement {
 }
 
 /// The verification policy: clock skew, freshness, requirements and limits.
+///
+/// # Examples
+/// ```
+/// use docseal::{Policy, Requirement};
+/// use std::time::Duration;
+/// // A rental desk: a live copy (at most 5 minutes old), may drive C1, aged 21 or more.
+/// let policy = Policy::default()
+///     .with_max_age(Duration::from_secs(300))
+///     .require(Requirement::VehicleClass("C1".into()))
+///     .require(Requirement::MinAge(21));
+/// assert_eq!(policy.limits().max_text_len, 8 * 1024);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     pub(crate) clock_skew: Duration,

@@ -43,6 +43,22 @@ impl Profile {
 ///
 /// `T` is the document, `C` the signed claims around it (DS1 [`Claims`], or
 /// [`DccClaims`](crate::model::dcc::DccClaims) for an EU DCC).
+///
+/// # Examples
+/// ```
+/// # use docseal::{Algorithm, Issuer, SigningKey, TrustList, TrustedKey, Verifier};
+/// # let key = SigningKey::generate(Algorithm::EdDsa)?;
+/// # let mut trust = TrustList::new();
+/// # trust.add(TrustedKey::new("Beijing TMB", key.verifying_key()));
+/// # let issuer = Issuer::new(key, "Beijing TMB")?;
+/// # let issued = issuer.issue(&docseal::samples::licence().into(), "2026-11-21T09:00:00Z".parse()?)?;
+/// let verified = Verifier::new(trust).verify(&issued.text, "2026-11-21T09:01:00Z".parse()?)?;
+/// assert_eq!(verified.algorithm(), Algorithm::EdDsa);
+/// assert!(verified.usability().is_usable());
+/// let licence = verified.credential().as_licence().ok_or("a licence")?;
+/// assert_eq!(licence.front().family_name, "ZHANG");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified<T, C = Claims> {
     pub(crate) credential: T,
