@@ -139,6 +139,10 @@ pub(crate) struct VerifyArgs {
     /// Require that the holder is at least this old.
     #[arg(long)]
     pub(crate) min_age: Option<u32>,
+    /// The relying party's IANA time zone, for ages (e.g. `Europe/London`); default: the
+    /// document's zone.
+    #[arg(long)]
+    pub(crate) tz: Option<String>,
     /// Require that the credential is good for this travel: `air` or `rail`.
     #[arg(long)]
     pub(crate) travel_mode: Option<String>,

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::model::DocumentError;
 use crate::model::licence::points_cycle_start;
 use crate::model::pass::check_monthly_limit;
-use crate::model::{Credential, PassHistory, TemporaryPass, check_text};
+use crate::model::{Credential, PassHistory, TemporaryPass, Zone, check_text};
 use crate::wire::{self, CTI_LEN, Claims, EncodedDocument};
 
 /// Default lifetime of an electronic copy: 30 days (freshness is the verifier's `max_age`).
@@ -48,6 +48,8 @@ pub struct PreparedCredential {
     /// A licence's first issue date and points-cycle start: the copy must show the cycle
     /// current at its generation time.
     points_cycle: Option<(NaiveDate, NaiveDate)>,
+    /// The issuing authority's zone: the day `at` falls on.
+    zone: Zone,
 }
 
 /// One issued electronic copy.
@@ -109,7 +111,12 @@ impl<S: Signer> Issuer<S> {
                 (credential.validity_end(), Some((l.front().first_issue_date, l.back().points_cycle_start)))
             }
         };
-        Ok(PreparedCredential { document: EncodedDocument::new(credential), latest_expiry, points_cycle })
+        Ok(PreparedCredential {
+            document: EncodedDocument::new(credential),
+            latest_expiry,
+            points_cycle,
+            zone: credential.zone(),
+        })
     }
 
     /// Issues a temporary pass generated at `at`, refusing a third pass for the same permit
@@ -124,7 +131,8 @@ impl<S: Signer> Issuer<S> {
         at: DateTime<Utc>,
         history: &(impl PassHistory + ?Sized),
     ) -> Result<Issued> {
-        check_monthly_limit(pass, at.date_naive(), history)?;
+        let zone = Credential::TemporaryPass(pass.clone()).zone();
+        check_monthly_limit(pass, zone.date_at(at), history)?;
         self.issue_prepared(&self.prepare_pass_unchecked(pass), at)
     }
 
@@ -135,6 +143,7 @@ impl<S: Signer> Issuer<S> {
             document: EncodedDocument::new(&credential),
             latest_expiry: credential.validity_end(),
             points_cycle: None,
+            zone: credential.zone(),
         }
     }
 
@@ -187,7 +196,7 @@ impl<S: Signer> Issuer<S> {
             return Err(DocumentError::field("exp", "a copy must be valid for at least one second").into());
         }
         if let Some((first_issue, cycle_start)) = prepared.points_cycle {
-            let current = points_cycle_start(first_issue, at.date_naive());
+            let current = points_cycle_start(first_issue, prepared.zone.date_at(at));
             if current != cycle_start {
                 return Err(DocumentError::field(
                     "points_cycle_start",

@@ -11,6 +11,7 @@ pub mod pass;
 pub mod passport;
 mod text;
 mod usability;
+mod zone;
 
 use std::fmt;
 
@@ -26,6 +27,8 @@ pub use pass::{IssuedPass, PassData, PassHistory, TemporaryPass, TravelMode};
 pub use passport::{Passport, PassportData};
 pub(crate) use text::{check_alpha2, check_digest, check_text, date_order};
 pub use usability::{NotUsableReason, Usability};
+pub use zone::Zone;
+pub(crate) use zone::resolve as resolve_zone;
 
 /// The kinds of document docseal knows, with their wire code (docs/FORMAT.md section 4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -174,12 +177,25 @@ impl Credential {
         }
     }
 
-    /// The end of the document's own validity, seconds since the epoch: midnight UTC after
-    /// its last valid day. A copy's `exp` may not pass it.
+    /// The issuing authority's time zone (every constructor resolves it).
+    #[must_use]
+    pub fn zone(&self) -> Zone {
+        let zone = match self {
+            Self::Passport(p) => p.data().time_zone,
+            Self::DrivingLicence(l) => l.front().time_zone,
+            Self::TemporaryPass(p) => p.data().time_zone,
+        };
+        #[allow(clippy::expect_used)]
+        // safe: Passport::new, DrivingLicence::new and TemporaryPass::new, the only ways to
+        // build the documents, set the zone (given, or the default) or refuse the document.
+        zone.expect("documents are built with their zone")
+    }
+
+    /// The end of the document's own validity, seconds since the epoch: the end of its last
+    /// valid day in its zone. A copy's `exp` may not pass it.
     #[must_use]
     pub fn validity_end(&self) -> Option<i64> {
-        let next = self.last_valid_day()?.checked_add_days(chrono::Days::new(1))?;
-        Some(next.and_time(chrono::NaiveTime::MIN).and_utc().timestamp())
+        self.zone().end_of_day(self.last_valid_day()?)
     }
 
     /// Whether the document itself allows its use at `date` (the "red QR" rules).

@@ -7,7 +7,7 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::{NotUsableReason, Sex, Usability, check_text, date_order};
+use super::{NotUsableReason, Sex, Usability, Zone, check_text, date_order};
 use crate::model::DocumentError;
 
 /// Longest validity, counting both the first and the last day.
@@ -85,6 +85,10 @@ pub struct PassData {
     pub travel_modes: Vec<TravelMode>,
     /// The issuing authority.
     pub issuing_authority: String,
+    /// The issuing authority's IANA time zone, the day the dates mean; Asia/Shanghai unless
+    /// given (passes are issued by the Mainland's exit and entry administration) (docs/DOMAIN.md 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<Zone>,
 }
 
 impl TryFrom<PassData> for TemporaryPass {
@@ -119,7 +123,8 @@ impl TemporaryPass {
     /// # Errors
     /// A malformed pass or permit number, names, dates out of order, a validity over 7 days
     /// or past the permit's expiry, or travel modes empty or repeated.
-    pub fn new(data: PassData) -> Result<Self, DocumentError> {
+    pub fn new(mut data: PassData) -> Result<Self, DocumentError> {
+        data.time_zone.get_or_insert(Zone::SHANGHAI);
         let p = &data.pass_number;
         if p.is_empty() || p.len() > 20 || !p.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
             return Err(DocumentError::field("pass_number", "1 to 20 characters of A-Z and 0-9"));

@@ -49,6 +49,7 @@ pub fn licence_front() -> FrontPage {
         issuing_authority: "北京市公安局公安交通管理局".into(),
         issuing_country: "CN".into(),
         portrait_sha256: None,
+        time_zone: None,
     }
 }
 
@@ -108,6 +109,7 @@ pub fn passport_data() -> PassportData {
         issuing_authority: "National Immigration Administration PRC".into(),
         personal_number: None,
         portrait_sha256: None,
+        time_zone: None,
     }
 }
 
@@ -138,6 +140,7 @@ pub fn pass_data_on(from: NaiveDate) -> PassData {
         valid_until: from + chrono::Days::new(6),
         travel_modes: vec![TravelMode::Air, TravelMode::Rail],
         issuing_authority: "National Immigration Administration".into(),
+        time_zone: None,
     }
 }
 

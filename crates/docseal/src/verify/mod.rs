@@ -157,6 +157,13 @@ impl Verifier {
         let scope = Scope::Document(credential.document_type());
         let trusted = pick_signer(&signers, |key| key.refusal(scope, &claims.issuer, claims.issued_at))?;
         self.check_time(claims.issued_at, claims.not_before, claims.expires_at, now)?;
+        // The document's own end is exact: the clock skew forgives a copy's lifetime, not the
+        // last day the authority gave the document.
+        if let Some(end) = credential.validity_end()
+            && now.timestamp() >= end
+        {
+            return Err(Error::Expired { now, expired_at: timestamp(end) });
+        }
         let usability = self.policy.answer(&credential, now)?;
         Ok(Verified {
             credential,

@@ -2,11 +2,11 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::error::{Error, Result};
 use crate::limits::Limits;
-use crate::model::{Credential, DocumentType, TravelMode, Usability};
+use crate::model::{Credential, DocumentType, TravelMode, Usability, Zone};
 use crate::time::age_on;
 
 /// A relying party's question, checked after the signature and the document's own rules.
@@ -37,12 +37,18 @@ impl std::fmt::Display for Requirement {
 }
 
 impl Requirement {
-    /// Checks the requirement against a credential at `now`.
+    /// Checks the requirement against a credential at `now`, on the day `now` falls on in
+    /// the document's zone (a [`Policy`] can count ages on the relying party's own day).
     ///
     /// # Errors
     /// [`Error::Policy`] naming the requirement and why it fails.
     pub fn check(&self, credential: &Credential, now: DateTime<Utc>) -> Result<()> {
-        let today = now.date_naive();
+        let day = credential.zone().date_at(now);
+        self.check_on(credential, day, day)
+    }
+
+    /// The check on given days: privileges on the document's day, ages on the local day.
+    pub(crate) fn check_on(&self, credential: &Credential, today: NaiveDate, local_day: NaiveDate) -> Result<()> {
         let fail = |reason: String| Err(Error::Policy { requirement: self.to_string(), reason });
         match self {
             Self::DocumentType(t) if credential.document_type() != *t => {
@@ -60,7 +66,7 @@ impl Requirement {
                 }
             }
             Self::MinAge(min) => {
-                let age = age_on(credential.birth_date(), today);
+                let age = age_on(credential.birth_date(), local_day);
                 if age >= i32::try_from(*min).unwrap_or(i32::MAX) { Ok(()) } else { fail(format!("holder is {age}")) }
             }
             Self::TravelMode(mode) => match credential {
@@ -92,6 +98,7 @@ pub struct Policy {
     pub(crate) max_age: Option<Duration>,
     pub(crate) requirements: Vec<Requirement>,
     pub(crate) limits: Limits,
+    pub(crate) time_zone: Option<Zone>,
 }
 
 impl Default for Policy {
@@ -101,6 +108,7 @@ impl Default for Policy {
             max_age: None,
             requirements: Vec::new(),
             limits: Limits::default(),
+            time_zone: None,
         }
     }
 }
@@ -127,6 +135,13 @@ impl Policy {
         self
     }
 
+    /// Counts ages on the relying party's day in `zone` (default: the document's zone).
+    #[must_use]
+    pub fn with_time_zone(mut self, zone: Zone) -> Self {
+        self.time_zone = Some(zone);
+        self
+    }
+
     /// Replaces the input limits.
     #[must_use]
     pub fn with_limits(mut self, limits: Limits) -> Self {
@@ -141,7 +156,10 @@ impl Policy {
     /// [`Error::Policy`] naming the first requirement, with the reason the document may not
     /// be used or the reason the requirement fails.
     pub(crate) fn answer(&self, credential: &Credential, now: DateTime<Utc>) -> Result<Usability> {
-        let usability = credential.usability(now.date_naive());
+        let zone = credential.zone();
+        let document_day = zone.date_at(now);
+        let local_day = self.time_zone.unwrap_or(zone).date_at(now);
+        let usability = credential.usability(document_day);
         if let (Some(first), Usability::NotUsable(reason)) = (self.requirements.first(), &usability) {
             return Err(Error::Policy {
                 requirement: first.to_string(),
@@ -149,7 +167,7 @@ impl Policy {
             });
         }
         for requirement in &self.requirements {
-            requirement.check(credential, now)?;
+            requirement.check_on(credential, document_day, local_day)?;
         }
         Ok(usability)
     }

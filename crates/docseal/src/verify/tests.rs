@@ -249,3 +249,34 @@ fn es256_signatures_are_issued_and_required_in_low_s_form() {
         assert_eq!(err.kind(), "signature", "{err}");
     }
 }
+
+/// Issue 10 item 2: a pass valid until 2026-11-30 (China) ends at midnight in Beijing,
+/// 2026-11-30T16:00:00Z, not at midnight UTC; clock skew does not extend the document's day.
+#[test]
+fn dates_end_in_the_documents_zone() {
+    let (issuer, verifier) = setup(Algorithm::EdDsa);
+    let mut data = samples::pass_data_on(chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+    data.valid_until = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let pass = crate::model::TemporaryPass::new(data).unwrap();
+    assert_eq!(Credential::from(pass.clone()).zone(), crate::model::Zone::SHANGHAI);
+    let issued = issuer.issue_prepared(&issuer.prepare_pass_unchecked(&pass), at("2026-11-30T10:00:00Z")).unwrap();
+    assert_eq!(issued.claims.expires_at, at("2026-11-30T16:00:00Z").timestamp(), "exp = end of the day in Beijing");
+    assert!(verifier.verify(&issued.text, at("2026-11-30T15:59:59Z")).is_ok());
+    let err = verifier.verify(&issued.text, at("2026-11-30T16:00:01Z")).unwrap_err();
+    assert_eq!(err.kind(), "expired", "{err}");
+}
+
+/// Ages count on the relying party's day: 01:00 on 7 March in Beijing is still 6 March in
+/// London, so the holder born on 7 March 1990 is 36 in Beijing and 35 in London.
+#[test]
+fn ages_count_on_the_relying_partys_day() {
+    let (issuer, verifier) = setup(Algorithm::EdDsa);
+    let now = at("2026-03-06T17:00:00Z");
+    let on = chrono::NaiveDate::from_ymd_opt(2026, 3, 7).unwrap();
+    let issued = issuer.issue(&samples::licence_on(on).into(), now).unwrap();
+    let asking = |policy: Policy| verifier.clone().with_policy(policy).verify(&issued.text, now).map(|_| ());
+    assert!(asking(Policy::default().require(Requirement::MinAge(36))).is_ok(), "document zone: Beijing");
+    let london = crate::model::Zone::from_name("Europe/London").unwrap();
+    let err = asking(Policy::default().with_time_zone(london).require(Requirement::MinAge(36))).unwrap_err();
+    assert!(err.to_string().contains("holder is 35"), "{err}");
+}

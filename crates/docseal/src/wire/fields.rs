@@ -4,7 +4,7 @@ use ciborium::value::Value;
 
 use crate::cbor::{MapReader, int};
 use crate::error::{Error, Result};
-use crate::model::Sex;
+use crate::model::{Sex, Zone};
 
 /// ISO/IEC 5218 codes: 1 male, 2 female, 0 not known (our `X`).
 pub(super) fn sex_value(sex: Sex) -> Value {
@@ -36,4 +36,21 @@ pub(super) fn opt_text(entries: &mut Vec<(i64, Value)>, k: i64, v: Option<&Strin
 /// An optional field of the map being read, converted by `f` when present.
 pub(super) fn opt<T>(m: &mut MapReader, k: i64, f: impl FnOnce(Value) -> Result<T>) -> Result<Option<T>> {
     m.optional(k)?.map(f).transpose()
+}
+
+/// The key of the issuing authority's time zone in every document map: after every other
+/// field, so each document's keys keep their order.
+pub(super) const TIME_ZONE: i64 = 30;
+
+/// The zone as its IANA name.
+#[allow(clippy::expect_used)]
+pub(super) fn zone_value(zone: Option<Zone>) -> Value {
+    // safe: only validated documents are encoded, and their constructors set the zone.
+    Value::Text(zone.expect("validated documents carry their zone").name().to_owned())
+}
+
+/// Reads the zone (required: a verifier must not guess the day a date means).
+pub(super) fn zone(m: &mut MapReader) -> Result<Option<Zone>> {
+    let name = crate::cbor::text(m.required(TIME_ZONE, "time_zone")?, "time_zone")?;
+    Ok(Some(Zone::from_name(&name)?))
 }

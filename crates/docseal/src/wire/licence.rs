@@ -2,7 +2,7 @@
 
 use ciborium::value::Value;
 
-use super::fields::{opt, opt_text, sex, sex_value};
+use super::fields::{TIME_ZONE, opt, opt_text, sex, sex_value, zone, zone_value};
 use crate::cbor::{MapReader, array, date, date_value, int, int_map, text};
 use crate::error::{Error, Result};
 use crate::model::{BackPage, ClassSystem, DrivingLicence, DrivingPrivilege, FrontPage, LicenceStatus, RecordEntry};
@@ -84,6 +84,7 @@ pub(super) fn encode(l: &DrivingLicence, e: &mut Vec<(i64, Value)>) {
     e.push((key::POINTS, Value::Integer(b.points.into())));
     e.push((key::POINTS_CYCLE_START, date_value(b.points_cycle_start)));
     e.push((key::STATUS, Value::Text(b.status.to_string())));
+    e.push((TIME_ZONE, zone_value(f.time_zone)));
 }
 
 /// Reads the fields after key 0; the caller has consumed the type.
@@ -127,6 +128,7 @@ pub(super) fn decode(mut m: MapReader) -> Result<DrivingLicence> {
         .map_err(|_| Error::cbor("points: out of range"))?;
     let points_cycle_start = req_date(&mut m, key::POINTS_CYCLE_START, "points_cycle_start")?;
     let status = LicenceStatus::parse(&req_text(&mut m, key::STATUS, "status")?)?;
+    let time_zone = zone(&mut m)?;
     m.finish()?;
     let front = FrontPage {
         document_number,
@@ -146,6 +148,7 @@ pub(super) fn decode(mut m: MapReader) -> Result<DrivingLicence> {
         issuing_authority,
         issuing_country,
         portrait_sha256,
+        time_zone,
     };
     let back = BackPage { file_number, record, points, points_cycle_start, status };
     Ok(DrivingLicence::new(front, back)?)

@@ -2,7 +2,7 @@
 
 use ciborium::value::Value;
 
-use super::fields::{opt, opt_text, sex, sex_value};
+use super::fields::{TIME_ZONE, opt, opt_text, sex, sex_value, zone, zone_value};
 use crate::cbor::{MapReader, array, date, date_value, int, text};
 use crate::error::{Error, Result};
 use crate::model::{PassData, TemporaryPass, TravelMode};
@@ -40,6 +40,7 @@ pub(super) fn encode(p: &TemporaryPass, e: &mut Vec<(i64, Value)>) {
     e.push((11, date_value(d.valid_until)));
     e.push((12, Value::Array(d.travel_modes.iter().copied().map(mode_value).collect())));
     e.push((13, Value::Text(d.issuing_authority.clone())));
+    e.push((TIME_ZONE, zone_value(d.time_zone)));
 }
 
 pub(super) fn decode(mut m: MapReader) -> Result<TemporaryPass> {
@@ -62,6 +63,7 @@ pub(super) fn decode(mut m: MapReader) -> Result<TemporaryPass> {
             .map(mode)
             .collect::<Result<_>>()?,
         issuing_authority: t(&mut m, 13, "issuing_authority")?,
+        time_zone: zone(&mut m)?,
     };
     m.finish()?;
     Ok(TemporaryPass::new(data)?)

@@ -2,7 +2,7 @@
 
 use ciborium::value::Value;
 
-use super::fields::{opt, opt_text, sex, sex_value};
+use super::fields::{TIME_ZONE, opt, opt_text, sex, sex_value, zone, zone_value};
 use crate::cbor::{MapReader, date, date_value, text};
 use crate::error::Result;
 use crate::model::{Passport, PassportData};
@@ -25,6 +25,7 @@ pub(super) fn encode(p: &Passport, e: &mut Vec<(i64, Value)>) {
     e.push((14, Value::Text(d.issuing_authority.clone())));
     opt_text(e, 15, d.personal_number.as_ref());
     opt_text(e, 16, d.portrait_sha256.as_ref());
+    e.push((TIME_ZONE, zone_value(d.time_zone)));
 }
 
 pub(super) fn decode(mut m: MapReader) -> Result<Passport> {
@@ -46,6 +47,7 @@ pub(super) fn decode(mut m: MapReader) -> Result<Passport> {
         issuing_authority: t(&mut m, 14, "issuing_authority")?,
         personal_number: opt(&mut m, 15, |v| text(v, "personal_number"))?,
         portrait_sha256: opt(&mut m, 16, |v| text(v, "portrait_sha256"))?,
+        time_zone: zone(&mut m)?,
     };
     m.finish()?;
     Ok(Passport::new(data)?)

@@ -14,7 +14,7 @@ pub(crate) use class::ClassSet;
 pub use class::{ChinaClass, ClassSystem, IsoCategory, VehicleClass};
 pub use status::{LicenceStatus, StatusCode};
 
-use super::{NotUsableReason, Sex, Usability, check_alpha2, check_digest, check_text, date_order};
+use super::{NotUsableReason, Sex, Usability, Zone, check_alpha2, check_digest, check_text, date_order};
 use crate::model::DocumentError;
 
 /// Longest name, address or authority text (ISO/IEC 18013-5 allows 150 characters).
@@ -93,6 +93,10 @@ pub struct FrontPage {
     /// SHA-256 of the portrait image, hex; binds the credential to a photo held elsewhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portrait_sha256: Option<String>,
+    /// The issuing authority's IANA time zone, the day the dates mean; defaulted from the
+    /// issuing country when it has one zone (docs/DOMAIN.md 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<Zone>,
 }
 
 /// The back page: file number, record, points and status.
@@ -157,8 +161,9 @@ impl DrivingLicence {
     /// a C1/C2 base), points above 12, a points cycle that does not start on an anniversary
     /// of the first issue date, or a Chinese licence number whose check character, birth
     /// date or sex disagree.
-    pub fn new(front: FrontPage, back: BackPage) -> Result<Self, DocumentError> {
+    pub fn new(mut front: FrontPage, back: BackPage) -> Result<Self, DocumentError> {
         let held = check_front(&front)?;
+        front.time_zone = Some(super::resolve_zone(front.time_zone, &front.issuing_country)?);
         check_back(&back, &front)?;
         Ok(Self { front, back, held })
     }

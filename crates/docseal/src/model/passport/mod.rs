@@ -6,7 +6,7 @@ pub mod mrz;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::{NotUsableReason, Sex, Usability, check_digest, check_text, date_order};
+use super::{NotUsableReason, Sex, Usability, Zone, check_digest, check_text, date_order};
 use crate::model::DocumentError;
 use mrz::Td3;
 
@@ -53,6 +53,10 @@ pub struct PassportData {
     /// SHA-256 of the portrait, hex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portrait_sha256: Option<String>,
+    /// The issuing authority's IANA time zone, the day the dates mean; defaulted from the
+    /// issuing country when it has one zone (docs/DOMAIN.md 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<Zone>,
 }
 
 /// A valid passport data page with its generated MRZ. Build it with [`Passport::new`].
@@ -108,7 +112,8 @@ impl Passport {
     /// The first rule broken: document code, ICAO state codes, the number's format for the
     /// issuing state, names without a Latin transliteration, dates out of order, a personal
     /// number outside the MRZ set or over 14 characters.
-    pub fn new(data: PassportData) -> Result<Self, DocumentError> {
+    pub fn new(mut data: PassportData) -> Result<Self, DocumentError> {
+        data.time_zone = Some(super::resolve_zone(data.time_zone, &data.issuing_state)?);
         let code = data.document_code.as_bytes();
         if !(code.first() == Some(&b'P') && (code.len() == 1 || (code.len() == 2 && code[1].is_ascii_uppercase()))) {
             return Err(DocumentError::field("document_code", "must be P or P and one letter"));
@@ -223,6 +228,8 @@ mod tests {
             issuing_authority: "Utopia Passport Office".into(),
             personal_number: Some("ZE184226B".into()),
             portrait_sha256: None,
+            // Utopia, Doc 9303's specimen state, keeps UTC.
+            time_zone: Some(Zone::UTC),
         }
     }
 
