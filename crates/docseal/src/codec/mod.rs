@@ -31,14 +31,27 @@ fn deflate(bytes: &[u8]) -> Vec<u8> {
 /// Unwraps QR text into COSE bytes: prefix, base45, and zlib when the body starts with 0x78.
 ///
 /// # Errors
-/// [`Error::Limit`] over the caps, [`Error::Prefix`], [`Error::Base45`], [`Error::Decompress`].
+/// [`Error::Limit`] over the caps, [`Error::Prefix`], [`Error::Base45`], [`Error::Decompress`]
+/// (also for a body that is not the canonical encoding of its COSE bytes).
 pub fn decode_text(text: &str, limits: &Limits) -> Result<Vec<u8>> {
     let raw = unwrap_base45(text, DS1_PREFIX, limits)?;
-    match raw.first() {
-        Some(0x78) => inflate(&raw, limits.max_inflated_len),
-        Some(_) => Ok(raw),
-        None => Err(Error::cose("empty body")),
+    let cose = match raw.first() {
+        Some(0x78) => inflate(&raw, limits.max_inflated_len)?,
+        Some(_) => raw.clone(),
+        None => return Err(Error::cose("empty body")),
+    };
+    // One credential, one QR text: the body must be exactly what the issuer writes (zlib
+    // level 9 when that is shorter, nothing after the stream), so that a relying party can
+    // deduplicate or block-list by the text.
+    let compressed = deflate(&cose);
+    let canonical = if compressed.len() < cose.len() { compressed } else { cose.clone() };
+    if canonical != raw {
+        return Err(Error::Decompress {
+            reason: "the body is not the canonical encoding (zlib level 9 when shorter, nothing after the stream)"
+                .into(),
+        });
     }
+    Ok(cose)
 }
 
 /// Unwraps `HC1:` text into COSE bytes. Unlike DS1, the EU DCC always compresses: a body that

@@ -46,6 +46,13 @@ impl PreparedSign1 {
         self.sign1.to_tagged_vec().map_err(|e| Error::cose(e.to_string()))
     }
 
+    /// The encoding with any signature bytes (the canonical-form check rebuilds received
+    /// messages with their own signature, whatever its length).
+    fn finalize_unchecked(mut self, signature: &[u8]) -> Result<Vec<u8>> {
+        self.sign1.signature = signature.to_vec();
+        self.sign1.to_tagged_vec().map_err(|e| Error::cose(e.to_string()))
+    }
+
     /// One-phase signing with any [`Signer`]; an ES256 signature is normalised to low S,
     /// the one form DS1 accepts.
     ///
@@ -112,6 +119,16 @@ pub fn parse_sign1(bytes: &[u8]) -> Result<ParsedSign1> {
     // tbs_data uses `protected.original_data`, the bytes as received, not a re-encoding.
     let to_be_signed = sign1.tbs_data(&[]);
     let payload = sign1.payload.ok_or_else(|| Error::cose("detached payloads are not supported"))?;
+    // One credential, one encoding: the bytes must be exactly what a DS1 issuer writes for
+    // these parts (tag byte 0xd2, shortest lengths, header {1: alg, 4: kid}, in that order).
+    if let Some(known) = alg.and_then(Algorithm::from_cose_id) {
+        let canonical = PreparedSign1::new(known, kid, payload.clone()).finalize_unchecked(&sign1.signature)?;
+        if canonical != bytes {
+            return Err(Error::cose(
+                "not the canonical COSE_Sign1 encoding (tag 0xd2, shortest lengths, {1: alg, 4: kid})",
+            ));
+        }
+    }
     Ok(ParsedSign1 { alg, kid, payload, signature: sign1.signature, to_be_signed })
 }
 

@@ -280,3 +280,42 @@ fn ages_count_on_the_relying_partys_day() {
     let err = asking(Policy::default().with_time_zone(london).require(Requirement::MinAge(36))).unwrap_err();
     assert!(err.to_string().contains("holder is 35"), "{err}");
 }
+
+/// Issue 10 item 5: re-encodings of a genuine credential that keep its signature valid are
+/// all refused, so the QR text (and the COSE bytes) identify the credential.
+#[test]
+fn only_the_canonical_encoding_verifies() {
+    let (issuer, verifier) = setup(Algorithm::EdDsa);
+    let issued = issuer.issue(&licence(), at(ISSUED)).unwrap();
+    let now = at(ISSUED);
+    assert!(verifier.verify(&issued.text, now).is_ok());
+    let kind = |text: &str| verifier.verify(text, now).map(|_| ()).map_err(|e| e.kind().as_str());
+    let text_of = |body: &[u8]| format!("DS1:{}", base45::encode(body));
+    let zlib = |cose: &[u8], level: u8| miniz_oxide::deflate::compress_to_vec_zlib(cose, level);
+    // COSE re-encodings, each wrapped the issuer's way: tag 18 in its two-byte form (d8 12)
+    // instead of d2, and the signature's length written long-form (59 00 40, not 58 40).
+    let long_tag = [&[0xd8, 0x12][..], &issued.cose[1..]].concat();
+    assert_eq!(kind(&crate::codec::encode_text(&long_tag)), Err("cose"));
+    let sig_at = issued.cose.len() - 66;
+    assert_eq!(&issued.cose[sig_at..sig_at + 2], &[0x58, 0x40]);
+    let long_len = [&issued.cose[..sig_at], &[0x59, 0x00, 0x40], &issued.cose[sig_at + 2..]].concat();
+    assert_eq!(kind(&crate::codec::encode_text(&long_len)), Err("cose"));
+    // Body re-encodings of the same COSE bytes: another zlib level, bytes after the zlib
+    // stream, and the other choice between compressed and stored.
+    let bodies = [
+        zlib(&issued.cose, 1),
+        zlib(&issued.cose, 6),
+        [zlib(&issued.cose, 9), vec![0]].concat(),
+        zlib(&issued.cose, 9),
+        issued.cose.clone(),
+    ];
+    let mut refused = 0;
+    for body in bodies {
+        let text = text_of(&body);
+        if text != issued.text {
+            assert_eq!(kind(&text), Err("decompress"), "{text}");
+            refused += 1;
+        }
+    }
+    assert!(refused >= 4, "every form but the issuer's own is refused");
+}
