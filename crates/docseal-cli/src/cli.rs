@@ -139,6 +139,10 @@ pub(crate) struct VerifyArgs {
     /// Require that the holder is at least this old.
     #[arg(long)]
     pub(crate) min_age: Option<u32>,
+    /// Ask the requirements about this day (YYYY-MM-DD): privileges and the document's
+    /// validity on that day; signature, lifetime and freshness still at `--at`.
+    #[arg(long)]
+    pub(crate) as_of: Option<chrono::NaiveDate>,
     /// The relying party's IANA time zone, for ages (e.g. `Europe/London`); default: the
     /// document's zone.
     #[arg(long)]

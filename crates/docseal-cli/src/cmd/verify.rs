@@ -17,6 +17,9 @@ pub(crate) fn verifier(args: &VerifyArgs) -> Result<Verifier, Failure> {
     if let Some(max_age) = args.max_age {
         policy = policy.with_max_age(max_age);
     }
+    if let Some(day) = args.as_of {
+        policy = policy.as_of(day);
+    }
     if let Some(name) = &args.tz {
         policy = policy.with_time_zone(docseal::model::Zone::from_name(name).map_err(Failure::usage)?);
     }

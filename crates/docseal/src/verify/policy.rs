@@ -99,6 +99,7 @@ pub struct Policy {
     pub(crate) requirements: Vec<Requirement>,
     pub(crate) limits: Limits,
     pub(crate) time_zone: Option<Zone>,
+    pub(crate) as_of: Option<NaiveDate>,
 }
 
 impl Default for Policy {
@@ -109,6 +110,7 @@ impl Default for Policy {
             requirements: Vec::new(),
             limits: Limits::default(),
             time_zone: None,
+            as_of: None,
         }
     }
 }
@@ -142,6 +144,16 @@ impl Policy {
         self
     }
 
+    /// Asks the questions about another day: the document's usability and the licence's
+    /// privileges are checked on `day` (an insurer asking "did this holder hold class C1
+    /// on 2026-10-01?"), while the signature, the copy's lifetime and freshness stay checked
+    /// at the verification time.
+    #[must_use]
+    pub fn as_of(mut self, day: NaiveDate) -> Self {
+        self.as_of = Some(day);
+        self
+    }
+
     /// Replaces the input limits.
     #[must_use]
     pub fn with_limits(mut self, limits: Limits) -> Self {
@@ -157,8 +169,8 @@ impl Policy {
     /// be used or the reason the requirement fails.
     pub(crate) fn answer(&self, credential: &Credential, now: DateTime<Utc>) -> Result<Usability> {
         let zone = credential.zone();
-        let document_day = zone.date_at(now);
-        let local_day = self.time_zone.unwrap_or(zone).date_at(now);
+        let document_day = self.as_of.unwrap_or_else(|| zone.date_at(now));
+        let local_day = self.as_of.unwrap_or_else(|| self.time_zone.unwrap_or(zone).date_at(now));
         let usability = credential.usability(document_day);
         if let (Some(first), Usability::NotUsable(reason)) = (self.requirements.first(), &usability) {
             return Err(Error::Policy {

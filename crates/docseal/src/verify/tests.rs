@@ -319,3 +319,21 @@ fn only_the_canonical_encoding_verifies() {
     }
     assert!(refused >= 4, "every form but the issuer's own is refused");
 }
+
+/// An insurer's question about a past day: did this holder hold class C1 on that day?
+#[test]
+fn requirements_can_be_asked_about_another_day() {
+    let (issuer, verifier) = setup(Algorithm::EdDsa);
+    let mut front = samples::licence_front();
+    front.driving_privileges[0].issue_date = Some(chrono::NaiveDate::from_ymd_opt(2026, 10, 15).unwrap());
+    let licence = DrivingLicence::new(front, samples::licence_back()).unwrap();
+    let issued = issuer.issue(&licence.into(), at(ISSUED)).unwrap();
+    let c1 = Policy::default().require(Requirement::VehicleClass("C1".into()));
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let ask = |policy: Policy| verifier.clone().with_policy(policy).verify(&issued.text, at(ISSUED)).map(|_| ());
+    assert!(ask(c1.clone()).is_ok(), "today: yes");
+    assert!(ask(c1.clone().as_of(day(2026, 11, 1))).is_ok());
+    let err = ask(c1.as_of(day(2026, 10, 1))).unwrap_err();
+    assert_eq!(err.kind(), "policy");
+    assert!(err.to_string().contains("2026-10-01"), "{err}");
+}
