@@ -341,7 +341,32 @@ fn write_fuzz_seeds(dir: &std::path::Path, vectors: &[Value]) -> Result<(), Box<
     Ok(())
 }
 
+/// Writes `count` hostile bulk lines and the trust list that knows their kid: each line is
+/// about 120 characters of text inflating to a 16 KiB COSE_Sign1 (a 16,000-byte payload)
+/// under a trusted Ed25519 kid, in the canonical encoding, so every line gets as far as the
+/// signature check. `.ci/bulk-memory` measures the verifier's peak memory on it.
+fn write_hostile_bulk(dir: &std::path::Path, count: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let key = SigningKey::from_ed25519_seed(&[7; 32]);
+    let public = key.verifying_key();
+    let prepared = PreparedSign1::new(Algorithm::EdDsa, public.kid(), vec![0; 16_000]);
+    let line = encode_text(&prepared.finalize(vec![0; 64])?);
+    std::fs::create_dir_all(dir)?;
+    let mut lines = String::with_capacity((line.len() + 1) * count);
+    for _ in 0..count {
+        lines.push_str(&line);
+        lines.push('\n');
+    }
+    std::fs::write(dir.join("hostile.txt"), lines)?;
+    let trust = json!({"version": 1, "issuers": [{"name": "hostile bulk", "public_key": public.to_spki_pem()?}]});
+    std::fs::write(dir.join("trust.json"), trust.to_string())?;
+    println!("wrote {count} lines of {} characters to {}", line.len(), dir.join("hostile.txt").display());
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if let Some(dir) = std::env::args().skip_while(|a| a != "--hostile-bulk").nth(1) {
+        return write_hostile_bulk(std::path::Path::new(&dir), 200_000);
+    }
     if let Some(dir) = std::env::args().skip_while(|a| a != "--fuzz-seeds").nth(1) {
         let vectors = cases()?.iter().map(render).collect::<Result<Vec<_>, _>>()?;
         write_fuzz_seeds(std::path::Path::new(&dir), &vectors)?;
