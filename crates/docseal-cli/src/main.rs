@@ -15,6 +15,7 @@ macro_rules! out {
 mod cli;
 mod cmd;
 mod files;
+mod human;
 mod report;
 
 use std::process::ExitCode;

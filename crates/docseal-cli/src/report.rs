@@ -1,4 +1,4 @@
-//! The JSON shapes of `verify --json` and `inspect` (docs/FORMAT.md).
+//! The JSON shapes of `verify --json` and `inspect` (docs/FORMAT.md section 7).
 
 use docseal::model::dcc::{Dcc, DccClaims, DccKind};
 use docseal::model::{Credential, Usability};
@@ -15,7 +15,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The fields every valid result shares, in the order of docs/FORMAT.md section 5.
+/// The fields every valid result shares, in the order of docs/FORMAT.md section 7.
 fn envelope<T, C>(v: &Verified<T, C>, document_type: &str, issuer: Value) -> Value {
     json!({
         "valid": true,
@@ -30,6 +30,11 @@ fn envelope<T, C>(v: &Verified<T, C>, document_type: &str, issuer: Value) -> Val
     })
 }
 
+/// `"checks": [{"check": "signature", "passed": true, "detail": "..."}, ...]`.
+fn checks(list: &[docseal::verify::Check]) -> Value {
+    list.iter().map(|c| json!({"check": c.kind.as_str(), "passed": c.passed, "detail": c.detail})).collect()
+}
+
 /// `{"valid": true, ...}`.
 pub(crate) fn valid(v: &Verified<Credential>) -> Value {
     let mut out = envelope(v, v.credential().document_type().name(), v.claims().issuer.clone().into());
@@ -42,12 +47,20 @@ pub(crate) fn valid(v: &Verified<Credential>) -> Value {
     out
 }
 
+/// [`valid`] with the checks passed, for a single verification (bulk lines stay lean).
+pub(crate) fn valid_with_checks(v: &Verified<Credential>) -> Value {
+    let mut out = valid(v);
+    out["checks"] = checks(&v.checks());
+    out
+}
+
 /// `{"valid": true, "profile": "HC1", ...}` for an EU DCC: `document` is the `eu_dgc_v1` JSON.
 pub(crate) fn valid_hc1(v: &Verified<Dcc, DccClaims>) -> Value {
     let mut out = envelope(v, "dcc", v.claims().issuer.clone().into());
     out["dcc_type"] = v.credential().kind().map(DccKind::name).into();
     out["usable"] = true.into();
     out["document"] = v.credential().json().clone();
+    out["checks"] = checks(&v.checks());
     out
 }
 

@@ -397,3 +397,40 @@ fn a_closed_output_pipe_ends_quietly_and_bulk_lines_are_trimmed() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(stdout(&out).lines().filter(|l| l.contains("\"valid\":true")).count(), 3);
 }
+
+/// Issue 10, "what the desk sees": checks in words, the answers, labelled fields; `--json`
+/// lists the same checks.
+#[test]
+fn the_desk_reads_the_checks_in_words() {
+    let s = setup("ed25519");
+    let (_, json) = s.verify("t.json", &[], &s.payload);
+    let issued_at: DateTime<Utc> = json["issued_at"].as_str().and_then(|t| t.parse().ok()).expect("issued_at");
+    let at = rfc3339(issued_at + Duration::seconds(42));
+    let args =
+        ["verify", "--trust", "t.json", "--at", &at, "--max-age", "5m", "--require-class", "C2", "--min-age", "21"];
+    let out = docseal(s.dir.path(), &[&args[..], &[s.payload.as_str()]].concat());
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    for line in [
+        "VALID driving-licence from \"X\": usable",
+        "[ok] signature: EdDSA signature verified with trusted key \"Test\"",
+        "[ok] freshness: generated 42 s ago (limit 5 min 0 s)",
+        "CST (Asia/Shanghai)",
+        "[ok] requirement: class C2: yes, covered by C1 on",
+        "[ok] requirement: age at least 21: yes, age",
+        "status: A (normal)",
+        "family name: ZHANG",
+        "  - vehicle category code C1",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in\n{text}");
+    }
+    assert!(!text.contains('{'), "fields are labelled lines, not JSON:\n{text}");
+
+    let (code, json) = s.verify("t.json", &["--at", &at, "--require-class", "C2"], &s.payload);
+    assert_eq!(code, 0, "{json}");
+    let checks = json["checks"].as_array().expect("checks list");
+    let names: Vec<&str> = checks.iter().filter_map(|c| c["check"].as_str()).collect();
+    assert_eq!(names, ["signature", "issuer", "lifetime", "freshness", "document", "requirement"]);
+    assert!(checks.iter().all(|c| c["passed"] == true));
+    assert!(checks[5]["detail"].as_str().unwrap_or("").starts_with("class C2: yes, covered by C1"), "{json}");
+}

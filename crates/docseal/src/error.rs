@@ -69,7 +69,7 @@ pub enum Error {
     #[error("signature does not verify")]
     Signature,
     /// The credential (or the key that signed it) is not valid yet at the verification time.
-    #[error("not valid before {not_before} (verification time {now})")]
+    #[error("not valid before {not_before} (verification time {})", seconds(now))]
     NotYetValid {
         /// The verification time.
         now: DateTime<Utc>,
@@ -77,7 +77,7 @@ pub enum Error {
         not_before: DateTime<Utc>,
     },
     /// The credential expired.
-    #[error("expired at {expired_at} (verification time {now})")]
+    #[error("expired at {expired_at} (verification time {})", seconds(now))]
     Expired {
         /// The verification time.
         now: DateTime<Utc>,
@@ -85,7 +85,7 @@ pub enum Error {
         expired_at: DateTime<Utc>,
     },
     /// The electronic copy is older than the relying party's maximum age.
-    #[error("generated at {issued_at}, older than the maximum age of {max_age_secs} s at {now}")]
+    #[error("generated at {issued_at}, older than the maximum age of {max_age_secs} s at {}", seconds(now))]
     Stale {
         /// The `iat` claim: when this electronic copy was generated.
         issued_at: DateTime<Utc>,
@@ -413,3 +413,8 @@ impl fmt::Display for KeyRefusal {
 
 /// Shorthand for results in this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A verification time in messages, to the second (a clock's nanoseconds are noise there).
+fn seconds(t: &DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}

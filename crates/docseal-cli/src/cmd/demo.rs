@@ -12,10 +12,10 @@ use docseal::wire::{EncodedDocument, encode_payload};
 use docseal::{Algorithm, Issuer, Policy, Requirement, SigningKey, TrustList, TrustedKey, Verifier};
 
 use super::sample;
-use super::verify::print_human;
 use crate::Failure;
 use crate::cli::DocumentKind;
 use crate::files::write_atomic;
+use crate::human;
 
 fn step(title: &str) {
     outln!("\n== {title}");
@@ -52,7 +52,7 @@ pub(crate) fn run(qr_path: Option<&Path>) -> Result<ExitCode, Failure> {
         Policy::default().with_max_age(Duration::from_secs(300)).require(Requirement::VehicleClass("C1".into()));
     let verifier = Verifier::new(trust).with_policy(policy);
     let verified = verifier.verify(&issued.text, now + chrono::Duration::seconds(30)).map_err(fail)?;
-    print_human(&verified);
+    human::valid(&verified);
 
     step("5. A tampered copy: the holder wipes the penalty points and keeps the signature");
     let mut forged = licence.to_json();

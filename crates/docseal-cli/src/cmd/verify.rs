@@ -1,14 +1,13 @@
 use std::process::ExitCode;
 
 use chrono::Utc;
-use docseal::model::dcc::{Dcc, DccClaims};
-use docseal::model::{Credential, DocumentType, Usability};
-use docseal::{AnyVerified, Policy, Requirement, TrustList, Verified, Verifier};
+use docseal::model::DocumentType;
+use docseal::{AnyVerified, Policy, Requirement, TrustList, Verifier};
 
 use crate::Failure;
 use crate::cli::VerifyArgs;
 use crate::files::{read_input, read_payload};
-use crate::report;
+use crate::{human, report};
 
 pub(crate) fn verifier(args: &VerifyArgs) -> Result<Verifier, Failure> {
     let trust = TrustList::from_json(&read_input(&args.trust)?)
@@ -61,7 +60,7 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
     let result = verifier.verify_any(text.trim(), now);
     if args.json {
         let json = match &result {
-            Ok(AnyVerified::Ds1(v)) => report::valid(v),
+            Ok(AnyVerified::Ds1(v)) => report::valid_with_checks(v),
             Ok(AnyVerified::Hc1(v)) => report::valid_hc1(v),
             Ok(_) => report::unknown_profile(),
             Err(e) => report::invalid(e),
@@ -69,45 +68,11 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
         outln!("{json}");
     } else {
         match &result {
-            Ok(AnyVerified::Ds1(v)) => print_human(v),
-            Ok(AnyVerified::Hc1(v)) => print_human_hc1(v),
+            Ok(AnyVerified::Ds1(v)) => human::valid(v),
+            Ok(AnyVerified::Hc1(v)) => human::valid_hc1(v),
             Ok(_) => outln!("VALID (profile unknown to this build of the command line)"),
-            Err(e) => outln!("INVALID ({}): {e}", e.kind()),
+            Err(e) => human::invalid(e),
         }
     }
     Ok(if result.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
-}
-
-pub(crate) fn print_human(v: &Verified<Credential>) {
-    outln!(
-        "VALID {} from {:?} (trusted key {:?}, kid {}, {})",
-        v.credential().document_type(),
-        v.claims().issuer,
-        v.trusted_name(),
-        v.kid(),
-        v.algorithm()
-    );
-    outln!("  generated {}  expires {}", v.issued_at().to_rfc3339(), v.expires_at().to_rfc3339());
-    match v.usability() {
-        Usability::Usable => outln!("  usable: yes"),
-        Usability::NotUsable(reason) => outln!("  usable: NO ({reason})"),
-    }
-    if let Ok(doc) = serde_json::to_string_pretty(&v.credential().to_json()) {
-        outln!("{doc}");
-    }
-}
-
-fn print_human_hc1(v: &Verified<Dcc, DccClaims>) {
-    outln!(
-        "VALID EU DCC ({}) from {} (trusted key {:?}, kid {}, {})",
-        v.credential().kind().map_or("no certificate entry", |k| k.name()),
-        v.claims().issuer.as_deref().unwrap_or("an unnamed issuer"),
-        v.trusted_name(),
-        v.kid(),
-        v.algorithm()
-    );
-    outln!("  issued {}  expires {}", v.issued_at().to_rfc3339(), v.expires_at().to_rfc3339());
-    if let Ok(doc) = serde_json::to_string_pretty(v.credential().json()) {
-        outln!("{doc}");
-    }
 }

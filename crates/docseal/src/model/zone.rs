@@ -77,6 +77,12 @@ impl Zone {
         instant.with_timezone(&self.0).date_naive()
     }
 
+    /// `instant` as this zone's wall-clock time: `2026-12-01 00:00:00 CST (Asia/Shanghai)`.
+    #[must_use]
+    pub fn local_time(self, instant: DateTime<Utc>) -> String {
+        format!("{} ({})", instant.with_timezone(&self.0).format("%Y-%m-%d %H:%M:%S %Z"), self.name())
+    }
+
     /// The first instant of `date` in this zone, seconds since the epoch (midnight, or the
     /// first hour after a clock change that skips midnight).
     #[must_use]

@@ -18,10 +18,10 @@ use crate::wire;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AnyVerified {
-    /// A docseal credential (`DS1:`), boxed: it is the larger of the two.
+    /// A docseal credential (`DS1:`), boxed to keep the enum small.
     Ds1(Box<Verified<Credential>>),
-    /// An EU DCC (`HC1:`).
-    Hc1(Verified<Dcc, DccClaims>),
+    /// An EU DCC (`HC1:`), boxed as well.
+    Hc1(Box<Verified<Dcc, DccClaims>>),
 }
 
 impl Verifier {
@@ -31,7 +31,7 @@ impl Verifier {
     /// As [`Verifier::verify`] or [`Verifier::verify_hc1`].
     pub fn verify_any(&self, text: &str, now: DateTime<Utc>) -> Result<AnyVerified> {
         if text.starts_with(codec::HC1_PREFIX) {
-            self.verify_hc1(text, now).map(AnyVerified::Hc1)
+            self.verify_hc1(text, now).map(|v| AnyVerified::Hc1(Box::new(v)))
         } else {
             self.verify(text, now).map(|v| AnyVerified::Ds1(Box::new(v)))
         }
@@ -92,6 +92,12 @@ impl Verifier {
             trusted_name: trusted.name.clone(),
             profile: Profile::Hc1,
             usability: Usability::Usable,
+            answers: Vec::new(),
+            verified_at: now.timestamp(),
+            max_age: self.policy.max_age,
+            scope: Scope::Dcc,
+            // A DCC carries no zone: its times are shown in UTC.
+            zone: crate::model::Zone::UTC,
         })
     }
 }

@@ -4,6 +4,7 @@
 //! over the received bytes → CWT claims → document and its rules → time window and freshness
 //! → the relying party's requirements.
 
+mod checks;
 #[cfg(feature = "hc1")]
 mod hc1;
 mod policy;
@@ -12,6 +13,7 @@ mod verified;
 use chrono::{DateTime, Utc};
 
 pub use crate::limits::Limits;
+pub use checks::{Answer, Check, CheckKind};
 #[cfg(feature = "hc1")]
 pub use hc1::AnyVerified;
 pub use policy::{Policy, Requirement};
@@ -164,7 +166,8 @@ impl Verifier {
         {
             return Err(Error::Expired { now, expired_at: timestamp(end) });
         }
-        let usability = self.policy.answer(&credential, now)?;
+        let (usability, answers) = self.policy.answer(&credential, now)?;
+        let zone = credential.zone();
         Ok(Verified {
             credential,
             issued_at: claims.issued_at,
@@ -175,6 +178,11 @@ impl Verifier {
             trusted_name: trusted.name.clone(),
             profile: Profile::Ds1,
             usability,
+            answers,
+            verified_at: now.timestamp(),
+            max_age: self.policy.max_age,
+            scope,
+            zone,
         })
     }
 

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::checks::Answer;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 use crate::model::{Credential, DocumentType, TravelMode, Usability, Zone};
@@ -39,40 +40,51 @@ impl std::fmt::Display for Requirement {
 impl Requirement {
     /// Checks the requirement against a credential at `now`, on the day `now` falls on in
     /// the document's zone (a [`Policy`] can count ages on the relying party's own day).
+    /// Returns the answer in words ("yes, covered by A1", "36 >= 21").
     ///
     /// # Errors
     /// [`Error::Policy`] naming the requirement and why it fails.
-    pub fn check(&self, credential: &Credential, now: DateTime<Utc>) -> Result<()> {
+    pub fn check(&self, credential: &Credential, now: DateTime<Utc>) -> Result<String> {
         let day = credential.zone().date_at(now);
         self.check_on(credential, day, day)
     }
 
     /// The check on given days: privileges on the document's day, ages on the local day.
-    pub(crate) fn check_on(&self, credential: &Credential, today: NaiveDate, local_day: NaiveDate) -> Result<()> {
+    pub(crate) fn check_on(&self, credential: &Credential, today: NaiveDate, local_day: NaiveDate) -> Result<String> {
         let fail = |reason: String| Err(Error::Policy { requirement: self.to_string(), reason });
         match self {
             Self::DocumentType(t) if credential.document_type() != *t => {
                 fail(format!("credential is a {}", credential.document_type()))
             }
-            Self::DocumentType(_) => Ok(()),
+            Self::DocumentType(_) => Ok("yes".into()),
             Self::VehicleClass(code) => {
                 let Some(licence) = credential.as_licence() else {
                     return fail(format!("a {} carries no vehicle classes", credential.document_type()));
                 };
                 match licence.class(code) {
                     None => fail(format!("{code:?} is not a class of the licence's class system")),
-                    Some(class) if licence.permits_on(class, today) => Ok(()),
+                    Some(class) if licence.permits_on(class, today) => {
+                        Ok(match licence.covering_privilege_on(class, today) {
+                            Some(held) if held == code => format!("yes, held as {held} on {today}"),
+                            Some(held) => format!("yes, covered by {held} on {today}"),
+                            None => format!("yes, by the classes held together on {today}"),
+                        })
+                    }
                     Some(_) => fail(format!("the licence does not permit class {code} on {today}")),
                 }
             }
             Self::MinAge(min) => {
                 let age = age_on(credential.birth_date(), local_day);
-                if age >= i32::try_from(*min).unwrap_or(i32::MAX) { Ok(()) } else { fail(format!("holder is {age}")) }
+                if age >= i32::try_from(*min).unwrap_or(i32::MAX) {
+                    Ok(format!("yes, age {age} >= {min} on {local_day}"))
+                } else {
+                    fail(format!("holder is {age} on {local_day}"))
+                }
             }
             Self::TravelMode(mode) => match credential {
-                Credential::TemporaryPass(pass) if pass.allows(*mode) => Ok(()),
+                Credential::TemporaryPass(pass) if pass.allows(*mode) => Ok(format!("yes, the pass allows {mode}")),
                 Credential::TemporaryPass(_) => fail(format!("this pass is not valid for {mode} travel")),
-                Credential::Passport(_) => Ok(()),
+                Credential::Passport(_) => Ok("yes, a passport allows any travel".into()),
                 Credential::DrivingLicence(_) => fail("a driving licence is not a travel document".into()),
             },
         }
@@ -167,7 +179,7 @@ impl Policy {
     /// # Errors
     /// [`Error::Policy`] naming the first requirement, with the reason the document may not
     /// be used or the reason the requirement fails.
-    pub(crate) fn answer(&self, credential: &Credential, now: DateTime<Utc>) -> Result<Usability> {
+    pub(crate) fn answer(&self, credential: &Credential, now: DateTime<Utc>) -> Result<(Usability, Vec<Answer>)> {
         let zone = credential.zone();
         let document_day = self.as_of.unwrap_or_else(|| zone.date_at(now));
         let local_day = self.as_of.unwrap_or_else(|| self.time_zone.unwrap_or(zone).date_at(now));
@@ -178,10 +190,21 @@ impl Policy {
                 reason: format!("the document may not be used: {reason}"),
             });
         }
-        for requirement in &self.requirements {
-            requirement.check_on(credential, document_day, local_day)?;
-        }
-        Ok(usability)
+        let answers = self
+            .requirements
+            .iter()
+            .map(|requirement| {
+                let answer = requirement.check_on(credential, document_day, local_day)?;
+                Ok(Answer { requirement: requirement.clone(), answer })
+            })
+            .collect::<Result<_>>()?;
+        Ok((usability, answers))
+    }
+
+    /// The freshness limit, if any.
+    #[must_use]
+    pub fn max_age(&self) -> Option<Duration> {
+        self.max_age
     }
 
     /// The input limits in force.

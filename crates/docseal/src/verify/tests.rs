@@ -337,3 +337,87 @@ fn requirements_can_be_asked_about_another_day() {
     assert_eq!(err.kind(), "policy");
     assert!(err.to_string().contains("2026-10-01"), "{err}");
 }
+
+/// Issue 10, "what the desk sees": the checks passed and each requirement's answer in words.
+#[test]
+fn checks_and_answers_read_as_words() {
+    let (issuer, verifier) = setup(Algorithm::EdDsa);
+    let issued = issuer.issue(&licence(), at(ISSUED)).unwrap();
+    let policy = Policy::default()
+        .with_max_age(Duration::from_secs(300))
+        .require(Requirement::VehicleClass("C2".into()))
+        .require(Requirement::VehicleClass("C1".into()))
+        .require(Requirement::MinAge(21));
+    let verified = verifier.with_policy(policy).verify(&issued.text, at("2026-11-21T09:00:42Z")).unwrap();
+    let answers: Vec<&str> = verified.answers().iter().map(|a| a.answer.as_str()).collect();
+    assert_eq!(
+        answers,
+        ["yes, covered by C1 on 2026-11-21", "yes, held as C1 on 2026-11-21", "yes, age 36 >= 21 on 2026-11-21"]
+    );
+    let checks = verified.checks();
+    let kinds: Vec<&str> = checks.iter().map(|c| c.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["signature", "issuer", "lifetime", "freshness", "document", "requirement", "requirement", "requirement"]
+    );
+    assert!(checks.iter().all(|c| c.passed));
+    let detail = |kind: CheckKind| checks.iter().find(|c| c.kind == kind).map(|c| c.detail.clone()).unwrap_or_default();
+    assert_eq!(detail(CheckKind::Freshness), "generated 42 s ago (limit 5 min 0 s)");
+    // 09:00Z is 17:00 in Beijing; the copy lives 30 days.
+    assert_eq!(
+        detail(CheckKind::Lifetime),
+        "generated 2026-11-21 17:00:00 CST (Asia/Shanghai), valid until 2026-12-21 17:00:00 CST (Asia/Shanghai)"
+    );
+    assert!(detail(CheckKind::Document).contains("status A (normal)"), "{}", detail(CheckKind::Document));
+    assert_eq!(checks[5].detail, "class C2: yes, covered by C1 on 2026-11-21");
+}
+
+#[test]
+fn a_red_licence_without_questions_reports_a_failed_document_check() {
+    let (issuer, verifier) = setup(Algorithm::EdDsa);
+    let mut back = samples::licence_back();
+    back.points = 12;
+    let red = DrivingLicence::new(samples::licence_front(), back).unwrap();
+    let issued = issuer.issue(&red.into(), at(ISSUED)).unwrap();
+    let verified = verifier.verify(&issued.text, at("2026-11-21T09:01:00Z")).unwrap();
+    let document = verified.checks().into_iter().find(|c| c.kind == CheckKind::Document).unwrap();
+    assert!(!document.passed);
+    assert!(document.detail.contains("NOT usable, 12 points"), "{}", document.detail);
+}
+
+/// Issue 10, item 3: a genuine PS256 signature over a genuine DS1 payload, by an RSA key the
+/// trust list names for driving licences, is refused: DS1 takes EdDSA and ES256 only.
+#[cfg(feature = "hc1")]
+#[test]
+fn a_ds1_payload_signed_ps256_is_refused() {
+    use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable as _};
+    use rand::SeedableRng as _;
+    use rsa::pkcs8::{DecodePrivateKey as _, EncodePublicKey as _};
+    use signature::RandomizedSigner as _;
+
+    // A throwaway key generated with `openssl genpkey` for this test only.
+    let pem = include_str!("testdata/rsa-2048-test-only.pem");
+    let private = rsa::RsaPrivateKey::from_pkcs8_pem(pem).unwrap();
+    let spki = private.to_public_key().to_public_key_der().unwrap();
+    let public = crate::cose::VerifyingKey::from_spki_der(spki.as_bytes()).unwrap();
+    let kid = public.kid();
+
+    let (issuer, _) = setup(Algorithm::EdDsa);
+    let genuine = issuer.issue(&licence(), at(ISSUED)).unwrap();
+    let payload =
+        crate::cose::parse_sign1(&codec::decode_text(&genuine.text, &Limits::default()).unwrap()).unwrap().payload;
+    let protected = HeaderBuilder::new().algorithm(coset::iana::Algorithm::PS256).key_id(kid.0.to_vec()).build();
+    let mut sign1 = CoseSign1Builder::new().protected(protected).payload(payload).build();
+    let tbs = sign1.tbs_data(&[]);
+    let signer = rsa::pss::SigningKey::<sha2::Sha256>::new(private);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(10);
+    sign1.signature = signature::SignatureEncoding::to_vec(&signer.sign_with_rng(&mut rng, &tbs));
+    assert!(public.verify(&tbs, &sign1.signature).is_ok(), "the PS256 signature itself is genuine");
+    let cose = sign1.to_tagged_vec().unwrap();
+
+    let mut trust = TrustList::new();
+    trust.add(TrustedKey::new("rsa", public).with_scopes(vec![Scope::Document(DocumentType::DrivingLicence)]));
+    let err = Verifier::new(trust).verify_cose(&cose, at(ISSUED)).unwrap_err();
+    assert_eq!(err.kind(), "algorithm", "{err}");
+    assert!(err.to_string().contains("not allowed in the DS1 profile"), "{err}");
+}

@@ -1,9 +1,14 @@
 //! The proof type a successful verification returns.
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
 
+use super::checks::{self, Answer, Check, CheckKind};
 use crate::algorithm::{Algorithm, Kid};
-use crate::model::Usability;
+use crate::model::dcc::{Dcc, DccClaims};
+use crate::model::{Credential, Usability, Zone};
+use crate::scope::Scope;
 use crate::time::timestamp;
 use crate::wire::Claims;
 
@@ -70,6 +75,13 @@ pub struct Verified<T, C = Claims> {
     pub(crate) trusted_name: String,
     pub(crate) profile: Profile,
     pub(crate) usability: Usability,
+    pub(crate) answers: Vec<Answer>,
+    /// What `checks` reports: the verification time, the freshness limit, the scope checked
+    /// and the zone the times are shown in.
+    pub(crate) verified_at: i64,
+    pub(crate) max_age: Option<Duration>,
+    pub(crate) scope: Scope,
+    pub(crate) zone: Zone,
 }
 
 impl<T, C> Verified<T, C> {
@@ -121,5 +133,118 @@ impl<T, C> Verified<T, C> {
     /// Whether the document itself may be used (a licence's green or red QR).
     pub fn usability(&self) -> &Usability {
         &self.usability
+    }
+
+    /// The relying party's requirements, each with its answer, in the order asked.
+    pub fn answers(&self) -> &[Answer] {
+        &self.answers
+    }
+
+    /// The checks every profile shares: signature, issuer, lifetime, freshness.
+    fn common_checks(&self, issuer: &str) -> Vec<Check> {
+        vec![
+            Check::passed(
+                CheckKind::Signature,
+                format!(
+                    "{} signature verified with trusted key {:?} (kid {})",
+                    self.algorithm, self.trusted_name, self.kid
+                ),
+            ),
+            Check::passed(
+                CheckKind::Issuer,
+                format!("the key may sign {} documents for issuer {issuer:?}", self.scope.name()),
+            ),
+            Check::passed(
+                CheckKind::Lifetime,
+                format!(
+                    "generated {}, valid until {}",
+                    self.zone.local_time(self.issued_at()),
+                    self.zone.local_time(self.expires_at())
+                ),
+            ),
+            Check::passed(CheckKind::Freshness, checks::freshness(self.verified_at - self.issued_at, self.max_age)),
+        ]
+    }
+
+    fn requirement_checks(&self) -> impl Iterator<Item = Check> + '_ {
+        self.answers.iter().map(|a| Check::passed(CheckKind::Requirement, format!("{}: {}", a.requirement, a.answer)))
+    }
+}
+
+impl Verified<Credential> {
+    /// The checks this verification passed, in words, in the order they ran: what a desk
+    /// reads ("generated 42 s ago (limit 5 min 0 s)", "class C1: yes, covered by A1").
+    ///
+    /// # Examples
+    /// ```
+    /// # use docseal::{Algorithm, Issuer, SigningKey, TrustList, TrustedKey, Verifier};
+    /// # let key = SigningKey::generate(Algorithm::EdDsa)?;
+    /// # let mut trust = TrustList::new();
+    /// # trust.add(TrustedKey::new("Beijing TMB", key.verifying_key()));
+    /// # let issuer = Issuer::new(key, "Beijing TMB")?;
+    /// # let issued = issuer.issue(&docseal::samples::licence().into(), "2026-11-21T09:00:00Z".parse()?)?;
+    /// use docseal::verify::CheckKind;
+    /// let verified = Verifier::new(trust).verify(&issued.text, "2026-11-21T09:00:42Z".parse()?)?;
+    /// let freshness = verified.checks().into_iter().find(|c| c.kind == CheckKind::Freshness);
+    /// assert_eq!(freshness.map(|c| c.detail).as_deref(), Some("generated 42 s ago (no freshness limit set)"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn checks(&self) -> Vec<Check> {
+        let mut out = self.common_checks(&self.claims.issuer);
+        let summary = document_summary(&self.credential);
+        out.push(match &self.usability {
+            Usability::Usable => Check::passed(CheckKind::Document, format!("{summary}: usable")),
+            Usability::NotUsable(reason) => {
+                Check { kind: CheckKind::Document, passed: false, detail: format!("{summary}: NOT usable, {reason}") }
+            }
+        });
+        out.extend(self.requirement_checks());
+        out
+    }
+}
+
+impl Verified<Dcc, DccClaims> {
+    /// The checks this verification passed, in words (as for a docseal credential).
+    #[must_use]
+    pub fn checks(&self) -> Vec<Check> {
+        let mut out = self.common_checks(self.claims.issuer.as_deref().unwrap_or("(none)"));
+        let kind = self.credential.kind().map_or("no certificate entry", |k| k.name());
+        out.push(Check::passed(CheckKind::Document, format!("EU DCC ({kind}) allowed by the signer's key usage")));
+        out
+    }
+}
+
+/// The document's own state in a few words: status letters and points for a licence, the
+/// validity days for the others.
+fn document_summary(credential: &Credential) -> String {
+    let days = |from: chrono::NaiveDate, until: Option<chrono::NaiveDate>| match until {
+        Some(until) => format!("valid {from} to {until}"),
+        None => format!("valid from {from}, long term"),
+    };
+    match credential {
+        Credential::DrivingLicence(l) => {
+            let status: Vec<String> =
+                l.back().status.codes().iter().map(|c| format!("{} ({})", c.letter(), c.meaning())).collect();
+            format!(
+                "driving licence {}, status {}, {} points, {}",
+                l.front().document_number,
+                status.join(" "),
+                l.back().points,
+                days(l.front().valid_from, l.front().valid_until)
+            )
+        }
+        Credential::Passport(p) => {
+            format!("passport {}, {}", p.data().document_number, days(p.data().issue_date, Some(p.data().expiry_date)))
+        }
+        Credential::TemporaryPass(p) => {
+            let modes: Vec<String> = p.data().travel_modes.iter().map(ToString::to_string).collect();
+            format!(
+                "temporary pass {}, {} for {}",
+                p.data().pass_number,
+                days(p.data().valid_from, Some(p.data().valid_until)),
+                modes.join(" and ")
+            )
+        }
     }
 }

@@ -208,6 +208,32 @@ impl DrivingLicence {
         in_force.closure().contains(class)
     }
 
+    /// The held privilege that covers `class` on `date` (the class itself, or a higher one
+    /// that implies it), by its code on the licence; `None` when [`Self::permits_on`] is false.
+    #[must_use]
+    pub fn covering_privilege_on(&self, class: VehicleClass, date: NaiveDate) -> Option<&str> {
+        if !self.is_valid_on(date) {
+            return None;
+        }
+        let in_force =
+            |p: &&DrivingPrivilege| p.issue_date.is_none_or(|d| d <= date) && p.expiry_date.is_none_or(|d| d >= date);
+        let parsed = |p: &DrivingPrivilege| VehicleClass::parse(self.front.class_system, &p.vehicle_category_code);
+        let privileges = || self.front.driving_privileges.iter().filter(in_force);
+        // The class itself first, so "C1 covered by C1" wins over "covered by A1".
+        privileges()
+            .find(|p| parsed(p) == Some(class))
+            .or_else(|| {
+                privileges().find(|p| {
+                    parsed(p).is_some_and(|held| {
+                        let mut one = ClassSet::default();
+                        one.insert(held);
+                        one.closure().contains(class)
+                    })
+                })
+            })
+            .map(|p| p.vehicle_category_code.as_str())
+    }
+
     /// Reads a class code in this licence's class system.
     #[must_use]
     pub fn class(&self, code: &str) -> Option<VehicleClass> {
