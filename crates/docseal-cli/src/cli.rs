@@ -69,14 +69,32 @@ pub(crate) enum EccArg {
     H,
 }
 
+/// A key inside a PKCS#11 token (an HSM; SoftHSM2 for tests). The user PIN comes from the
+/// `DOCSEAL_PKCS11_PIN` environment variable or, on a terminal, a prompt; never an argument.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct Pkcs11Args {
+    /// The token's PKCS#11 module (for SoftHSM2: /usr/lib/softhsm/libsofthsm2.so).
+    #[arg(long, requires_all = ["pkcs11_token", "pkcs11_key"])]
+    pub(crate) pkcs11_module: Option<PathBuf>,
+    /// The token's label.
+    #[arg(long, requires = "pkcs11_module")]
+    pub(crate) pkcs11_token: Option<String>,
+    /// The key's label on the token (its private and public key objects share it).
+    #[arg(long, requires = "pkcs11_module")]
+    pub(crate) pkcs11_key: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct KeygenArgs {
     /// Signature algorithm.
     #[arg(long, value_enum)]
     pub(crate) alg: AlgArg,
-    /// Private key file to write (PKCS#8 PEM, mode 0600).
-    #[arg(long)]
-    pub(crate) out: PathBuf,
+    /// Private key file to write (PKCS#8 PEM, mode 0600); with `--pkcs11-*` the key is
+    /// generated inside the token instead and never leaves it.
+    #[arg(long, required_unless_present = "pkcs11_module", conflicts_with = "pkcs11_module")]
+    pub(crate) out: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) pkcs11: Pkcs11Args,
     /// Public key file to write (SPKI PEM), for trust lists.
     #[arg(long = "pub")]
     pub(crate) public: Option<PathBuf>,
@@ -92,9 +110,11 @@ pub(crate) struct IssueArgs {
     /// The document as JSON (docs/FORMAT.md section 4), or `-` for standard input.
     #[arg(long)]
     pub(crate) data: PathBuf,
-    /// The issuer's private key (PKCS#8 PEM).
-    #[arg(long)]
-    pub(crate) key: PathBuf,
+    /// The issuer's private key (PKCS#8 PEM), or `--pkcs11-*` for a key in a token.
+    #[arg(long, required_unless_present = "pkcs11_module", conflicts_with = "pkcs11_module")]
+    pub(crate) key: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) pkcs11: Pkcs11Args,
     /// The issuer name, written as the `iss` claim.
     #[arg(long)]
     pub(crate) issuer: String,

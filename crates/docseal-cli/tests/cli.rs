@@ -434,3 +434,72 @@ fn the_desk_reads_the_checks_in_words() {
     assert!(checks.iter().all(|c| c["passed"] == true));
     assert!(checks[5]["detail"].as_str().unwrap_or("").starts_with("class C2: yes, covered by C1"), "{json}");
 }
+
+/// Issue 11: keys generated inside a SoftHSM2 token sign from the command line, the PIN from
+/// the environment; credentials of both algorithms verify. Skipped (with a message) where
+/// SoftHSM2 is not installed, unless `DOCSEAL_REQUIRE_SOFTHSM` is set, as in `.ci/run`.
+#[test]
+fn issue_with_keys_inside_softhsm() {
+    let module = "/usr/lib/softhsm/libsofthsm2.so";
+    if !Path::new(module).exists() {
+        assert!(std::env::var_os("DOCSEAL_REQUIRE_SOFTHSM").is_none(), "DOCSEAL_REQUIRE_SOFTHSM: no {module}");
+        eprintln!("SKIPPED: SoftHSM2 is not installed (apt-get install softhsm2)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::create_dir(d.join("tokens")).expect("tokens");
+    let conf = d.join("softhsm2.conf");
+    std::fs::write(&conf, format!("directories.tokendir = {}\nlog.level = ERROR\n", d.join("tokens").display()))
+        .expect("conf");
+    let run = |args: &[&str], pin: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_docseal"));
+        command.args(args).current_dir(d).env("SOFTHSM2_CONF", &conf).stdin(Stdio::null());
+        match pin {
+            Some(pin) => command.env("DOCSEAL_PKCS11_PIN", pin),
+            None => command.env_remove("DOCSEAL_PKCS11_PIN"),
+        };
+        command.output().expect("run docseal")
+    };
+    let init = Command::new("softhsm2-util")
+        .args(["--init-token", "--free", "--label", "desk", "--pin", "2468", "--so-pin", "1357"])
+        .env("SOFTHSM2_CONF", &conf)
+        .output()
+        .expect("softhsm2-util");
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    std::fs::write(d.join("lic.json"), docseal(d, &["example", "licence"]).stdout).expect("lic.json");
+    let token = ["--pkcs11-module", module, "--pkcs11-token", "desk"];
+    for (alg, label) in [("ed25519", "ed-key"), ("es256", "p256-key")] {
+        let pub_file = format!("{label}.pub");
+        let keygen = run(
+            &[&["keygen", "--alg", alg, "--pub", &pub_file, "--pkcs11-key", label][..], &token].concat(),
+            Some("2468"),
+        );
+        assert_eq!(keygen.status.code(), Some(0), "{}", String::from_utf8_lossy(&keygen.stderr));
+        let public = std::fs::read_to_string(d.join(&pub_file)).expect("public key written");
+        std::fs::write(d.join("hsm-trust.json"), trust_json(&public, None)).expect("trust");
+        let issue_args =
+            [&["issue", "licence", "--data", "lic.json", "--issuer", "HSM", "--pkcs11-key", label][..], &token]
+                .concat();
+        let no_pin = run(&issue_args, None);
+        assert_eq!(no_pin.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&no_pin.stderr).contains("DOCSEAL_PKCS11_PIN"));
+        let wrong_pin = run(&issue_args, Some("0000"));
+        assert_eq!(wrong_pin.status.code(), Some(2));
+        assert!(
+            String::from_utf8_lossy(&wrong_pin.stderr).contains("login"),
+            "{}",
+            String::from_utf8_lossy(&wrong_pin.stderr)
+        );
+        let issued = run(&issue_args, Some("2468"));
+        assert_eq!(issued.status.code(), Some(0), "{}", String::from_utf8_lossy(&issued.stderr));
+        let payload = stdout(&issued);
+        let (code, json) = Setup { payload: payload.clone(), dir: tempfile::tempdir_in(d).expect("sub") }.verify(
+            d.join("hsm-trust.json").to_str().expect("utf-8 path"),
+            &[],
+            &payload,
+        );
+        assert_eq!(code, 0, "{json}");
+        assert_eq!(json["algorithm"], if alg == "ed25519" { "EdDSA" } else { "ES256" });
+    }
+}

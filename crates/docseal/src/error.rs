@@ -179,8 +179,11 @@ impl Error {
         Self::Cose { reason: reason.into() }
     }
 
+    /// [`Error::Key`] with a reason: also what a [`Signer`](crate::Signer) outside this
+    /// crate (a hardware token) returns when its key cannot sign.
     #[cold]
-    pub(crate) fn key(reason: impl Into<String>) -> Self {
+    #[must_use]
+    pub fn key(reason: impl Into<String>) -> Self {
         Self::Key { reason: reason.into() }
     }
 

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use chrono::Utc;
 use docseal::codec::qr::{ErrorCorrection, Qr};
 use docseal::model::{Credential, IssuedPass};
-use docseal::{Issuer, SigningKey};
+use docseal::{Issued, Issuer, Signer, SigningKey};
 
 use crate::Failure;
 use crate::cli::{DocumentKind, EccArg, IssueArgs};
@@ -32,6 +32,28 @@ fn read_history(path: Option<&Path>) -> Result<Vec<IssuedPass>, Failure> {
     }
 }
 
+/// Signs with any signer: a key in memory or one in a token.
+fn issue_with<S: Signer>(signer: S, args: &IssueArgs, credential: &Credential) -> Result<Issued, Failure> {
+    let mut issuer = Issuer::new(signer, args.issuer.clone()).map_err(|e| Failure::usage(format!("--issuer: {e}")))?;
+    if let Some(v) = args.valid_for {
+        issuer = issuer.with_validity(v);
+    }
+    let at = args.at.unwrap_or_else(Utc::now);
+    let issued = match credential {
+        Credential::TemporaryPass(pass) => {
+            let history = read_history(args.history.as_deref())?;
+            if args.history.is_none() {
+                eprintln!(
+                    "docseal: no --history given: the 2-passes-per-month limit is checked against an empty history"
+                );
+            }
+            issuer.issue_pass(pass, at, history.as_slice())
+        }
+        other => issuer.issue(other, at),
+    };
+    issued.map_err(|e| Failure::Invalid(format!("cannot issue ({}): {e}", e.kind())))
+}
+
 /// Writes the QR image whose format follows the extension.
 pub(crate) fn write_qr(path: &Path, qr: &Qr, force: bool) -> Result<(), Failure> {
     let bytes = match path.extension().and_then(|e| e.to_str()) {
@@ -49,26 +71,16 @@ pub(crate) fn run(args: &IssueArgs) -> Result<ExitCode, Failure> {
         return Err(Failure::usage(format!("{}: the QR file must end in .png or .svg", path.display())));
     }
     let credential = parse_document(args.document, &read_input(&args.data)?)?;
-    let pem = zeroize::Zeroizing::new(read_input(&args.key)?);
-    let key = SigningKey::from_pkcs8_pem(&pem).map_err(|e| Failure::usage(format!("{}: {e}", args.key.display())))?;
-    let mut issuer = Issuer::new(key, args.issuer.clone()).map_err(|e| Failure::usage(format!("--issuer: {e}")))?;
-    if let Some(v) = args.valid_for {
-        issuer = issuer.with_validity(v);
-    }
-    let at = args.at.unwrap_or_else(Utc::now);
-    let issued = match &credential {
-        Credential::TemporaryPass(pass) => {
-            let history = read_history(args.history.as_deref())?;
-            if args.history.is_none() {
-                eprintln!(
-                    "docseal: no --history given: the 2-passes-per-month limit is checked against an empty history"
-                );
-            }
-            issuer.issue_pass(pass, at, history.as_slice())
-        }
-        other => issuer.issue(other, at),
+    let issued = if let Some((token, label)) = super::pkcs11::open(&args.pkcs11)? {
+        let signer = token.signer(&label).map_err(Failure::usage)?;
+        issue_with(signer, args, &credential)?
+    } else {
+        // clap requires `--key` when no `--pkcs11-module` is given.
+        let path = args.key.as_deref().ok_or_else(|| Failure::usage("--key or --pkcs11-module is required"))?;
+        let pem = zeroize::Zeroizing::new(read_input(path)?);
+        let key = SigningKey::from_pkcs8_pem(&pem).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+        issue_with(key, args, &credential)?
     };
-    let issued = issued.map_err(|e| Failure::Invalid(format!("cannot issue ({}): {e}", e.kind())))?;
     let qr = Qr::new(&issued.text, ecc(args.ecc)).map_err(|e| Failure::Invalid(e.to_string()))?;
     if let Some(path) = &args.qr {
         write_qr(path, &qr, args.force)?;

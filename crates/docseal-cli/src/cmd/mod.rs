@@ -4,6 +4,7 @@ mod bulk;
 mod demo;
 mod issue;
 mod keygen;
+mod pkcs11;
 mod verify;
 
 use std::process::ExitCode;
