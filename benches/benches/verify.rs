@@ -17,7 +17,7 @@ fn stages(c: &mut Criterion) {
     let cose = &f.cose[0];
     let parsed = parse_sign1(cose).unwrap_or_else(|e| panic!("{e}"));
     let (ed, _) = raw_keys(&f);
-    let trusted = &f.verifier.trust_list().keys()[0].key;
+    let trusted = f.verifier.trust_list().keys()[0].key();
     // A compressible COSE (the payload padded with zeros), so its text goes through zlib.
     let compressible = docseal::codec::encode_text(&[cose.as_slice(), &[0u8; 512][..]].concat());
     assert!(compressible.len() < 2 * cose.len(), "the padded COSE is compressed");

@@ -60,10 +60,10 @@ pub fn fixture(alg: &str, count: usize) -> Fixture {
 pub fn raw_keys(f: &Fixture) -> (ed25519_dalek::VerifyingKey, p256::ecdsa::VerifyingKey) {
     use p256::pkcs8::DecodePublicKey as _;
     let keys = f.verifier.trust_list().keys();
-    let ed_pem = keys[0].key.to_spki_pem().unwrap_or_default();
+    let ed_pem = keys[0].key().to_spki_pem().unwrap_or_default();
     let ed = ed25519_dalek::VerifyingKey::from_public_key_pem(&ed_pem)
         .unwrap_or_else(|e| panic!("first corpus key is Ed25519: {e}"));
-    let pem = keys[1].key.to_spki_pem().unwrap_or_default();
+    let pem = keys[1].key().to_spki_pem().unwrap_or_default();
     let es = p256::ecdsa::VerifyingKey::from_public_key_pem(&pem).unwrap_or_else(|e| panic!("p256 key: {e}"));
     (ed, es)
 }

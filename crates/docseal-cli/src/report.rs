@@ -99,16 +99,16 @@ pub(crate) fn inspected(i: &Inspected) -> Value {
 }
 
 /// `inspect` output for an `HC1:` payload, marked unverified.
-pub(crate) fn inspected_hc1(parsed: &docseal::cose::GenericSign1, claims: &DccClaims, dcc: &Dcc) -> Value {
+pub(crate) fn inspected_hc1(i: &docseal::verify::InspectedHc1) -> Value {
     use base64::Engine as _;
     json!({
         "verified": false,
         "warning": "decoded without checking the signature, issuer or validity",
         "profile": "HC1",
-        "alg": parsed.alg,
-        "kid": base64::engine::general_purpose::STANDARD.encode(&parsed.kid),
+        "alg": i.alg,
+        "kid": base64::engine::general_purpose::STANDARD.encode(&i.kid),
         "document_type": "dcc",
-        "claims": {"iss": claims.issuer, "iat": rfc3339(claims.issued_at), "exp": rfc3339(claims.expires_at)},
-        "document": dcc.json(),
+        "claims": {"iss": i.claims.issuer, "iat": rfc3339(i.claims.issued_at), "exp": rfc3339(i.claims.expires_at)},
+        "document": i.certificate.json(),
     })
 }

@@ -346,6 +346,17 @@ fn verifies_an_eu_dcc_test_file() {
     assert_eq!(report["dcc_type"], "vaccination");
     assert_eq!(report["issuer"], "AT");
     assert_eq!(report["document"], case["JSON"], "the DCC JSON as the file gives it");
+    assert_eq!(report["checks"][0]["check"], "signature", "{report}");
+
+    // `inspect` decodes it through the library's `inspect_any`, marked unverified.
+    let out = docseal(dir.path(), &["inspect", payload]);
+    assert_eq!(out.status.code(), Some(0));
+    let seen: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        (&seen["verified"], &seen["profile"], &seen["alg"]),
+        (&Value::Bool(false), &Value::from("HC1"), &Value::from(-7))
+    );
+    assert_eq!(seen["document"], case["JSON"]);
 
     // A changed character inside the base45 body: refused, never a panic.
     let mut tampered = payload.to_owned().into_bytes();

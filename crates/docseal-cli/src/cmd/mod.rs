@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use chrono::Utc;
 use docseal::Limits;
 use docseal::model::Credential;
+use docseal::verify::AnyInspected;
 
 use crate::Failure;
 use crate::cli::{Cli, Command, DocumentKind};
@@ -57,24 +58,13 @@ fn example(kind: DocumentKind) -> Result<ExitCode, Failure> {
 
 fn inspect(payload: Option<&str>) -> Result<ExitCode, Failure> {
     let text = read_payload(payload)?;
-    let text = text.trim();
-    if text.starts_with(docseal::codec::HC1_PREFIX) {
-        return inspect_hc1(text);
-    }
-    let inspected = docseal::inspect(text, &Limits::default())
+    let inspected = docseal::verify::inspect_any(text.trim(), &Limits::default())
         .map_err(|e| Failure::Invalid(format!("cannot decode ({}): {e}", e.kind())))?;
-    let json = serde_json::to_string_pretty(&crate::report::inspected(&inspected)).map_err(Failure::usage)?;
-    outln!("{json}");
-    Ok(ExitCode::SUCCESS)
-}
-
-fn inspect_hc1(text: &str) -> Result<ExitCode, Failure> {
-    let invalid = |e: docseal::Error| Failure::Invalid(format!("cannot decode ({}): {e}", e.kind()));
-    let cose = docseal::codec::decode_hc1_text(text, &docseal::Limits::default()).map_err(invalid)?;
-    let parsed = docseal::cose::parse_sign1_generic(&cose, &[]).map_err(invalid)?;
-    let (claims, dcc) = docseal::wire::decode_hc1_payload(&parsed.payload).map_err(invalid)?;
-    let json =
-        serde_json::to_string_pretty(&crate::report::inspected_hc1(&parsed, &claims, &dcc)).map_err(Failure::usage)?;
-    outln!("{json}");
+    let json = match &inspected {
+        AnyInspected::Ds1(i) => crate::report::inspected(i),
+        AnyInspected::Hc1(i) => crate::report::inspected_hc1(i),
+        _ => return Err(Failure::usage("a profile unknown to this build of the command line")),
+    };
+    outln!("{}", serde_json::to_string_pretty(&json).map_err(Failure::usage)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -14,26 +14,30 @@ use crate::error::{Error, KeyRefusal, Result};
 use crate::model::dcc::DccKind;
 pub use crate::scope::Scope;
 
-/// One trusted key with its limits.
+/// One trusted key with its limits. Build it with [`TrustedKey::new`] and the `with_*`
+/// methods, or read it from a trust list; every key carries an explicit list of what it may
+/// sign, so no key signs across profiles by omission.
+///
+/// # Examples
+/// ```
+/// use docseal::{Algorithm, Scope, SigningKey, TrustedKey};
+/// use docseal::model::DocumentType;
+/// let key = SigningKey::generate(Algorithm::EdDsa)?.verifying_key();
+/// let trusted = TrustedKey::new("Beijing TMB", key)
+///     .with_scopes(vec![Scope::Document(DocumentType::DrivingLicence)])
+///     .with_issuer("Beijing Traffic Management Bureau");
+/// assert_eq!(trusted.scopes(), &[Scope::Document(DocumentType::DrivingLicence)]);
+/// # Ok::<(), docseal::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct TrustedKey {
-    /// A label for people.
-    pub name: String,
-    /// When set, the credential's `iss` must equal it.
-    pub iss: Option<String>,
-    /// The key (with its kid).
-    pub key: VerifyingKey,
-    /// What the key may sign. Without an explicit list a key entry may sign the three
-    /// docseal documents and a certificate entry EU DCCs ([`Scope::defaults_for_key`],
-    /// [`Scope::defaults_for_certificate`]); crossing profiles needs the list to say so.
-    pub scopes: Option<Vec<Scope>>,
-    /// Start of the key's use, checked against `iat`.
-    pub not_before: Option<DateTime<Utc>>,
-    /// End of the key's use, checked against `iat`.
-    pub not_after: Option<DateTime<Utc>>,
-    /// For a DCC signer: the certificate types its certificate's extended key usage allows;
-    /// `None` means all.
-    pub dcc_kinds: Option<Vec<DccKind>>,
+    pub(crate) name: String,
+    iss: Option<String>,
+    pub(crate) key: VerifyingKey,
+    scopes: Vec<Scope>,
+    not_before: Option<DateTime<Utc>>,
+    not_after: Option<DateTime<Utc>>,
+    dcc_kinds: Option<Vec<DccKind>>,
 }
 
 impl TrustedKey {
@@ -41,23 +45,83 @@ impl TrustedKey {
     /// changes what it may sign).
     #[must_use]
     pub fn new(name: impl Into<String>, key: VerifyingKey) -> Self {
-        let scopes = Some(Scope::defaults_for_key().to_vec());
+        let scopes = Scope::defaults_for_key().to_vec();
         Self { name: name.into(), iss: None, key, scopes, not_before: None, not_after: None, dcc_kinds: None }
     }
 
     /// Limits the key to these scopes.
     #[must_use]
     pub fn with_scopes(mut self, scopes: Vec<Scope>) -> Self {
-        self.scopes = Some(scopes);
+        self.scopes = scopes;
         self
+    }
+
+    /// Requires the credential's `iss` to equal `iss`.
+    #[must_use]
+    pub fn with_issuer(mut self, iss: impl Into<String>) -> Self {
+        self.iss = Some(iss.into());
+        self
+    }
+
+    /// Limits the key's use to credentials generated (`iat`) in this window.
+    ///
+    /// # Errors
+    /// [`Error::TrustList`] when `not_before` is after `not_after`.
+    pub fn with_validity(
+        mut self,
+        not_before: Option<DateTime<Utc>>,
+        not_after: Option<DateTime<Utc>>,
+    ) -> Result<Self> {
+        if let (Some(nb), Some(na)) = (not_before, not_after)
+            && nb > na
+        {
+            return Err(Error::trust_list(format!("{}: not_before is after not_after", self.name)));
+        }
+        self.not_before = not_before;
+        self.not_after = not_after;
+        Ok(self)
+    }
+
+    /// The label for people.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The key (with its kid).
+    #[must_use]
+    pub fn key(&self) -> &VerifyingKey {
+        &self.key
+    }
+
+    /// What the key may sign.
+    #[must_use]
+    pub fn scopes(&self) -> &[Scope] {
+        &self.scopes
+    }
+
+    /// The `iss` the key's credentials must carry, if set.
+    #[must_use]
+    pub fn issuer(&self) -> Option<&str> {
+        self.iss.as_deref()
+    }
+
+    /// The window of `iat` the key may sign in: `(not_before, not_after)`.
+    #[must_use]
+    pub fn validity(&self) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+        (self.not_before, self.not_after)
+    }
+
+    /// For a DCC signer: the certificate types its extended key usage allows (`None`: all).
+    #[must_use]
+    pub fn dcc_kinds(&self) -> Option<&[DccKind]> {
+        self.dcc_kinds.as_deref()
     }
 
     /// Why this key may not sign a `scope` credential from `iss` generated at `issued_at`.
     pub(crate) fn refusal(&self, scope: Scope, iss: &str, issued_at: i64) -> Option<KeyRefusal> {
-        if let Some(scopes) = &self.scopes
-            && !scopes.contains(&scope)
-        {
-            return Some(KeyRefusal::Scope { allowed: scopes.clone(), credential: scope });
+        if !self.scopes.contains(&scope) {
+            return Some(KeyRefusal::Scope { allowed: self.scopes.clone(), credential: scope });
         }
         if let Some(expected) = &self.iss
             && expected != iss
@@ -178,13 +242,11 @@ impl TrustList {
                 None => key,
             };
             let scopes = match &entry.documents {
-                None => Some(default_scopes.to_vec()),
-                Some(names) => Some(
-                    names
-                        .iter()
-                        .map(|n| Scope::from_name(n).ok_or_else(|| at(format!("unknown document {n:?}"))))
-                        .collect::<Result<Vec<_>>>()?,
-                ),
+                None => default_scopes.to_vec(),
+                Some(names) => names
+                    .iter()
+                    .map(|n| Scope::from_name(n).ok_or_else(|| at(format!("unknown document {n:?}"))))
+                    .collect::<Result<Vec<_>>>()?,
             };
             if let (Some(nb), Some(na)) = window
                 && nb > na

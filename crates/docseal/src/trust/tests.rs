@@ -85,3 +85,17 @@ fn entries_without_documents_keep_to_their_profile() -> Result<()> {
     assert_eq!(crossing.refusal(Scope::Dcc, "x", t2026), None);
     Ok(())
 }
+
+#[test]
+fn built_keys_carry_explicit_scopes_and_checked_windows() {
+    let key = TrustedKey::new("k", crate::cose::SigningKey::from_ed25519_seed(&[5; 32]).verifying_key());
+    assert_eq!(key.scopes(), Scope::defaults_for_key());
+    let t = |s: &str| DateTime::parse_from_rfc3339(s).map(|t| t.to_utc()).ok();
+    let reversed = key.clone().with_validity(t("2030-01-01T00:00:00Z"), t("2025-01-01T00:00:00Z"));
+    assert!(matches!(reversed, Err(Error::TrustList { .. })));
+    let windowed = key.with_issuer("X").with_validity(t("2025-01-01T00:00:00Z"), None).unwrap();
+    let licence = Scope::Document(crate::model::DocumentType::DrivingLicence);
+    assert!(windowed.refusal(licence, "X", 1_000_000_000).is_some(), "before the window");
+    assert!(windowed.refusal(licence, "Y", 1_800_000_000).is_some(), "another issuer");
+    assert!(windowed.refusal(licence, "X", 1_800_000_000).is_none());
+}

@@ -64,8 +64,7 @@ impl Verifier {
             .map(Kid)
             .map_err(|_| Error::cose(format!("kid must be 8 bytes, found {}", parsed.kid.len())))?;
         let candidates = self.candidates(Profile::Hc1, kid, parsed.alg)?;
-        let signers: Vec<_> =
-            candidates.into_iter().filter(|k| k.key.verify(&parsed.to_be_signed, &parsed.signature).is_ok()).collect();
+        let signers = super::signed_by(&candidates, &parsed.to_be_signed, &parsed.signature);
         if signers.is_empty() {
             return Err(Error::Signature);
         }
@@ -100,4 +99,54 @@ impl Verifier {
             zone: crate::model::Zone::UTC,
         })
     }
+}
+
+/// What an `HC1:` payload says about itself, **unverified**: for display and debugging only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InspectedHc1 {
+    /// The `alg` value, if any.
+    pub alg: Option<i64>,
+    /// The kid bytes as found (protected header, else unprotected), of any length.
+    pub kid: Vec<u8>,
+    /// The claims as written.
+    pub claims: DccClaims,
+    /// The certificate as written.
+    pub certificate: Dcc,
+}
+
+/// What any profile decodes to, unverified.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AnyInspected {
+    /// A docseal credential (`DS1:`).
+    Ds1(Box<super::Inspected>),
+    /// An EU DCC (`HC1:`).
+    Hc1(Box<InspectedHc1>),
+}
+
+/// Decodes `DS1:` or `HC1:` text, by its prefix, without checking the signature or times:
+/// the same decoding stages as [`Verifier::verify_any`], stopping before the trust list.
+///
+/// # Errors
+/// As [`Verifier::verify_any`] for the decoding stages.
+///
+/// # Examples
+/// ```
+/// # use docseal::{Algorithm, Issuer, SigningKey};
+/// # let issuer = Issuer::new(SigningKey::generate(Algorithm::EdDsa)?, "Beijing TMB")?;
+/// # let issued = issuer.issue(&docseal::samples::licence().into(), "2026-11-21T09:00:00Z".parse()?)?;
+/// use docseal::verify::{AnyInspected, inspect_any};
+/// let AnyInspected::Ds1(seen) = inspect_any(&issued.text, &docseal::Limits::default())? else {
+///     return Err("a DS1 payload".into());
+/// };
+/// assert_eq!(seen.claims.issuer, "Beijing TMB");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn inspect_any(text: &str, limits: &crate::limits::Limits) -> Result<AnyInspected> {
+    if !text.starts_with(codec::HC1_PREFIX) {
+        return super::inspect(text, limits).map(|i| AnyInspected::Ds1(Box::new(i)));
+    }
+    let parsed = parse_sign1_generic(&codec::decode_hc1_text(text, limits)?, &[])?;
+    let (claims, certificate) = wire::decode_hc1_payload(&parsed.payload)?;
+    Ok(AnyInspected::Hc1(Box::new(InspectedHc1 { alg: parsed.alg, kid: parsed.kid, claims, certificate })))
 }

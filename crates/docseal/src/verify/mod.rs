@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 pub use crate::limits::Limits;
 pub use checks::{Answer, Check, CheckKind};
 #[cfg(feature = "hc1")]
-pub use hc1::AnyVerified;
+pub use hc1::{AnyInspected, AnyVerified, InspectedHc1, inspect_any};
 pub use policy::{Policy, Requirement};
 pub use verified::{Profile, Verified};
 
@@ -249,8 +249,18 @@ impl<'v> Pending<'v> {
         if self.parsed.alg == Some(Algorithm::Es256.cose_id()) && !crate::cose::is_low_s(sig) {
             return Vec::new();
         }
-        self.candidates.iter().copied().filter(|k| k.key.verify(tbs, sig).is_ok()).collect()
+        signed_by(&self.candidates, tbs, sig)
     }
+}
+
+/// The candidates whose key verifies `signature` over `to_be_signed`: the signature stage
+/// both profiles share.
+pub(crate) fn signed_by<'v>(
+    candidates: &[&'v TrustedKey],
+    to_be_signed: &[u8],
+    signature: &[u8],
+) -> Vec<&'v TrustedKey> {
+    candidates.iter().copied().filter(|k| k.key.verify(to_be_signed, signature).is_ok()).collect()
 }
 
 /// What a payload says about itself, **unverified**: for display and debugging only.
