@@ -441,9 +441,9 @@ fn the_desk_reads_the_checks_in_words() {
     assert_eq!(code, 0, "{json}");
     let checks = json["checks"].as_array().expect("checks list");
     let names: Vec<&str> = checks.iter().filter_map(|c| c["check"].as_str()).collect();
-    assert_eq!(names, ["signature", "issuer", "lifetime", "freshness", "document", "requirement"]);
+    assert_eq!(names, ["signature", "issuer", "lifetime", "freshness", "status", "document", "requirement"]);
     assert!(checks.iter().all(|c| c["passed"] == true));
-    assert!(checks[5]["detail"].as_str().unwrap_or("").starts_with("class C2: yes, covered by C1"), "{json}");
+    assert!(checks[6]["detail"].as_str().unwrap_or("").starts_with("class C2: yes, covered by C1"), "{json}");
 }
 
 /// Issue 11: keys generated inside a SoftHSM2 token sign from the command line, the PIN from

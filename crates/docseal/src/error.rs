@@ -113,6 +113,38 @@ pub enum Error {
         /// Why it is not met.
         reason: String,
     },
+    /// The issuer revoked the credential (its status list entry is 1, INVALID).
+    #[error("revoked: entry {idx} of status list {uri} is INVALID")]
+    Revoked {
+        /// The list's URI.
+        uri: String,
+        /// The credential's index in it.
+        idx: u64,
+    },
+    /// The issuer suspended the credential (status 2, SUSPENDED): it may be reinstated.
+    #[error("suspended: entry {idx} of status list {uri} is SUSPENDED")]
+    Suspended {
+        /// The list's URI.
+        uri: String,
+        /// The credential's index in it.
+        idx: u64,
+    },
+    /// A one-time credential already presented (status 3, docseal's "used").
+    #[error("already used: entry {idx} of status list {uri} marks this one-time credential as used")]
+    Used {
+        /// The list's URI.
+        uri: String,
+        /// The credential's index in it.
+        idx: u64,
+    },
+    /// The credential's status cannot be decided: no list for its URI, a list that is stale,
+    /// forged, signed by a key not trusted for status lists, or too short for the index; or
+    /// a status list token that is malformed.
+    #[error("status: {reason}")]
+    Status {
+        /// What was wrong, naming the list.
+        reason: String,
+    },
     /// Hostile-input limit reached.
     #[error("limit exceeded: {limit} (maximum {max}, got {actual})")]
     Limit {
@@ -162,6 +194,10 @@ impl Error {
             Self::KeyScope { .. } => ErrorKind::KeyScope,
             Self::Document(_) => ErrorKind::Document,
             Self::Policy { .. } => ErrorKind::Policy,
+            Self::Revoked { .. } => ErrorKind::Revoked,
+            Self::Suspended { .. } => ErrorKind::Suspended,
+            Self::Used { .. } => ErrorKind::Used,
+            Self::Status { .. } => ErrorKind::Status,
             Self::Limit { .. } => ErrorKind::Limit,
             Self::Key { .. } => ErrorKind::Key,
             Self::Render { .. } => ErrorKind::Render,
@@ -172,6 +208,11 @@ impl Error {
     #[cold]
     pub(crate) fn cbor(reason: impl Into<String>) -> Self {
         Self::Cbor { reason: reason.into() }
+    }
+
+    #[cold]
+    pub(crate) fn status(reason: impl Into<String>) -> Self {
+        Self::Status { reason: reason.into() }
     }
 
     #[cold]
@@ -226,6 +267,14 @@ pub enum ErrorKind {
     Document,
     /// A requirement is not met.
     Policy,
+    /// Revoked through a status list.
+    Revoked,
+    /// Suspended through a status list.
+    Suspended,
+    /// A one-time credential already used.
+    Used,
+    /// The status could not be decided.
+    Status,
     /// A hostile-input limit was reached.
     Limit,
     /// A key could not be read, generated or used.
@@ -238,7 +287,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in pipeline order.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 22] = [
         Self::Prefix,
         Self::Base45,
         Self::Decompress,
@@ -253,6 +302,10 @@ impl ErrorKind {
         Self::KeyScope,
         Self::Document,
         Self::Policy,
+        Self::Revoked,
+        Self::Suspended,
+        Self::Used,
+        Self::Status,
         Self::Limit,
         Self::Key,
         Self::Render,
@@ -277,6 +330,10 @@ impl ErrorKind {
             Self::KeyScope => "key-scope",
             Self::Document => "document",
             Self::Policy => "policy",
+            Self::Revoked => "revoked",
+            Self::Suspended => "suspended",
+            Self::Used => "used",
+            Self::Status => "status",
             Self::Limit => "limit",
             Self::Key => "key",
             Self::Render => "render",
@@ -331,6 +388,8 @@ pub enum LimitKind {
     QrCapacity,
     /// The PNG would be too large.
     PngSize,
+    /// An inflated status list larger than the cap.
+    StatusListLength,
 }
 
 impl LimitKind {
@@ -344,6 +403,7 @@ impl LimitKind {
             Self::CborDepth => "cbor_depth",
             Self::QrCapacity => "qr_capacity",
             Self::PngSize => "png_size",
+            Self::StatusListLength => "max_status_list_len",
         }
     }
 }

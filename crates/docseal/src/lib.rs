@@ -65,6 +65,7 @@ mod limits;
 pub mod model;
 pub mod samples;
 mod scope;
+pub mod status;
 mod time;
 pub mod trust;
 pub mod verify;

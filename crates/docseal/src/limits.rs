@@ -10,11 +10,14 @@ pub struct Limits {
     pub max_inflated_len: usize,
     /// Most trusted keys tried for one kid.
     pub max_keys_per_kid: usize,
+    /// Largest inflated status list, in bytes (default 32 MiB: a 2-bit list of 100 million
+    /// entries is 25 MB); inflation stops at the cap.
+    pub max_status_list_len: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_text_len: 8 * 1024, max_inflated_len: 16 * 1024, max_keys_per_kid: 8 }
+        Self { max_text_len: 8 * 1024, max_inflated_len: 16 * 1024, max_keys_per_kid: 8, max_status_list_len: 32 << 20 }
     }
 }
 
@@ -30,6 +33,13 @@ impl Limits {
     #[must_use]
     pub fn with_max_inflated_len(mut self, max: usize) -> Self {
         self.max_inflated_len = max;
+        self
+    }
+
+    /// Replaces the largest inflated status list, in bytes.
+    #[must_use]
+    pub fn with_max_status_list_len(mut self, max: usize) -> Self {
+        self.max_status_list_len = max;
         self
     }
 

@@ -10,6 +10,8 @@ pub enum Scope {
     Document(DocumentType),
     /// An EU Digital COVID Certificate (`HC1:`).
     Dcc,
+    /// A Status List Token (revocation, suspension, one-time use), never a credential.
+    StatusList,
 }
 
 impl Scope {
@@ -21,6 +23,7 @@ impl Scope {
             "driving-licence" => Some(Self::Document(DocumentType::DrivingLicence)),
             "temporary-pass" => Some(Self::Document(DocumentType::TemporaryPass)),
             "dcc" => Some(Self::Dcc),
+            "status-list" => Some(Self::StatusList),
             _ => None,
         }
     }
@@ -49,6 +52,7 @@ impl Scope {
         match self {
             Self::Document(d) => d.name(),
             Self::Dcc => "dcc",
+            Self::StatusList => "status-list",
         }
     }
 }

@@ -24,7 +24,7 @@ pub fn encode_text(cose: &[u8]) -> String {
     text
 }
 
-fn deflate(bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn deflate(bytes: &[u8]) -> Vec<u8> {
     miniz_oxide::deflate::compress_to_vec_zlib(bytes, 9)
 }
 
@@ -119,11 +119,14 @@ fn base45_reason(body: &str) -> &'static str {
 /// memory. miniz_oxide directly: flate2's reader sets up a 40 KiB streaming state per call,
 /// which cost more than the rest of the decoding (measured with callgrind).
 fn inflate(compressed: &[u8], max: usize) -> Result<Vec<u8>> {
+    inflate_capped(compressed, max, crate::error::LimitKind::InflatedLength)
+}
+
+/// [`inflate`] naming the limit a breach reports (credentials and status lists differ).
+pub(crate) fn inflate_capped(compressed: &[u8], max: usize, limit: crate::error::LimitKind) -> Result<Vec<u8>> {
     use miniz_oxide::inflate::TINFLStatus;
     miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(compressed, max).map_err(|e| match e.status {
-        TINFLStatus::HasMoreOutput => {
-            Error::Limit { limit: crate::error::LimitKind::InflatedLength, max: max as u64, actual: max as u64 + 1 }
-        }
+        TINFLStatus::HasMoreOutput => Error::Limit { limit, max: max as u64, actual: max as u64 + 1 },
         status => Error::Decompress { reason: format!("inflate stopped: {status:?}") },
     })
 }
@@ -132,7 +135,8 @@ fn inflate(compressed: &[u8], max: usize) -> Result<Vec<u8>> {
 mod tests {
     use super::*;
 
-    const LIMITS: Limits = Limits { max_text_len: 8192, max_inflated_len: 16384, max_keys_per_kid: 8 };
+    const LIMITS: Limits =
+        Limits { max_text_len: 8192, max_inflated_len: 16384, max_keys_per_kid: 8, max_status_list_len: 32 << 20 };
 
     #[test]
     fn round_trip_with_and_without_compression() -> Result<()> {

@@ -11,7 +11,7 @@ use crate::model::DocumentError;
 use crate::model::licence::points_cycle_start;
 use crate::model::pass::check_monthly_limit;
 use crate::model::{Credential, PassHistory, TemporaryPass, Zone, check_text};
-use crate::wire::{self, CTI_LEN, Claims, EncodedDocument};
+use crate::wire::{self, CTI_LEN, Claims, EncodedDocument, StatusRef};
 
 /// Default lifetime of an electronic copy: 30 days (freshness is the verifier's `max_age`).
 pub const DEFAULT_VALIDITY: Duration = Duration::from_secs(30 * 24 * 3600);
@@ -50,6 +50,19 @@ pub struct PreparedCredential {
     points_cycle: Option<(NaiveDate, NaiveDate)>,
     /// The issuing authority's zone: the day `at` falls on.
     zone: Zone,
+    /// The document's entry in the issuer's status list, carried by every copy.
+    status: Option<StatusRef>,
+}
+
+impl PreparedCredential {
+    /// Every copy issued from this preparation names this status list entry (claim 65535):
+    /// relying parties then check it against the list (docs/FORMAT.md section 8). A document
+    /// keeps its entry across refreshed copies, so suspending it reaches every copy.
+    #[must_use]
+    pub fn with_status(mut self, status: StatusRef) -> Self {
+        self.status = Some(status);
+        self
+    }
 }
 
 /// One issued electronic copy.
@@ -116,6 +129,7 @@ impl<S: Signer> Issuer<S> {
             latest_expiry,
             points_cycle,
             zone: credential.zone(),
+            status: None,
         })
     }
 
@@ -131,9 +145,23 @@ impl<S: Signer> Issuer<S> {
         at: DateTime<Utc>,
         history: &(impl PassHistory + ?Sized),
     ) -> Result<Issued> {
+        self.issue_prepared(&self.prepare_pass(pass, at, history)?, at)
+    }
+
+    /// Prepares a temporary pass to be issued at `at` (for [`PreparedCredential::with_status`]),
+    /// refusing a third pass for the same permit holder in the calendar month of `at`.
+    ///
+    /// # Errors
+    /// As [`Issuer::issue_pass`], for the monthly limit.
+    pub fn prepare_pass(
+        &self,
+        pass: &TemporaryPass,
+        at: DateTime<Utc>,
+        history: &(impl PassHistory + ?Sized),
+    ) -> Result<PreparedCredential> {
         let zone = Credential::TemporaryPass(pass.clone()).zone();
         check_monthly_limit(pass, zone.date_at(at), history)?;
-        self.issue_prepared(&self.prepare_pass_unchecked(pass), at)
+        Ok(self.prepare_pass_unchecked(pass))
     }
 
     /// Prepares a pass without the monthly limit, for test corpora that reuse one pass.
@@ -144,6 +172,7 @@ impl<S: Signer> Issuer<S> {
             latest_expiry: credential.validity_end(),
             points_cycle: None,
             zone: credential.zone(),
+            status: None,
         }
     }
 
@@ -205,7 +234,14 @@ impl<S: Signer> Issuer<S> {
                 .into());
             }
         }
-        let claims = Claims { issuer: self.issuer.clone(), issued_at, expires_at, not_before: None, cti };
+        let claims = Claims {
+            issuer: self.issuer.clone(),
+            issued_at,
+            expires_at,
+            not_before: None,
+            cti,
+            status: prepared.status.clone(),
+        };
         let payload = wire::encode_payload(&claims, &prepared.document);
         let cose = PreparedSign1::sign(&self.key, payload)?;
         let text = codec::encode_text(&cose);

@@ -17,6 +17,8 @@ pub enum CheckKind {
     Lifetime,
     /// How old the copy is against the policy's freshness limit.
     Freshness,
+    /// The credential's entry in its issuer's status list (revoked, suspended, used).
+    Status,
     /// The document's own rules (status, points, validity days): usable or not.
     Document,
     /// A relying party's requirement and its answer.
@@ -32,6 +34,7 @@ impl CheckKind {
             Self::Issuer => "issuer",
             Self::Lifetime => "lifetime",
             Self::Freshness => "freshness",
+            Self::Status => "status",
             Self::Document => "document",
             Self::Requirement => "requirement",
         }
@@ -50,7 +53,8 @@ pub struct Check {
     /// The stage.
     pub kind: CheckKind,
     /// `false` only for a [`CheckKind::Document`] check of a document that may not be used,
-    /// verified with no requirement asked (a genuine red QR).
+    /// verified with no requirement asked (a genuine red QR), and a [`CheckKind::Status`]
+    /// check the policy let pass undone.
     pub passed: bool,
     /// What was found ("generated 42 s ago (limit 300 s)").
     pub detail: String,

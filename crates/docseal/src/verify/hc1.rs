@@ -92,6 +92,7 @@ impl Verifier {
             profile: Profile::Hc1,
             usability: Usability::Usable,
             answers: Vec::new(),
+            status: super::StatusSeen::NotListed,
             verified_at: now.timestamp(),
             max_age: self.policy.max_age,
             scope: Scope::Dcc,

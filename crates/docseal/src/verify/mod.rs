@@ -10,6 +10,8 @@ mod hc1;
 mod policy;
 mod verified;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 pub use crate::limits::Limits;
@@ -17,16 +19,17 @@ pub use checks::{Answer, Check, CheckKind};
 #[cfg(feature = "hc1")]
 pub use hc1::{AnyInspected, AnyVerified, InspectedHc1, inspect_any};
 pub use policy::{Policy, Requirement};
-pub use verified::{Profile, Verified};
+pub use verified::{Profile, StatusSeen, Verified};
 
 use crate::algorithm::{Algorithm, Kid};
 use crate::codec;
 use crate::cose::parse_sign1;
 use crate::error::{Error, KeyRefusal, Result};
 use crate::model::Credential;
+use crate::status::{Status, StatusLists};
 use crate::time::timestamp;
 use crate::trust::{Scope, TrustList, TrustedKey};
-use crate::wire::{self, Claims};
+use crate::wire::{self, Claims, StatusRef};
 
 /// Verifies credentials against a trust list under a policy. The caller passes the time:
 /// the library has no clock.
@@ -50,13 +53,29 @@ use crate::wire::{self, Claims};
 pub struct Verifier {
     trust: TrustList,
     policy: Policy,
+    /// Shared: a national list is tens of megabytes, and verifiers are cloned per thread.
+    status: Arc<StatusLists>,
 }
 
 impl Verifier {
     /// A verifier with the default [`Policy`].
     #[must_use]
     pub fn new(trust: TrustList) -> Self {
-        Self { trust, policy: Policy::default() }
+        Self { trust, policy: Policy::default(), status: Arc::new(StatusLists::new()) }
+    }
+
+    /// Checks credentials that name a status list against these lists (each already
+    /// verified against a trust list when added).
+    #[must_use]
+    pub fn with_status_lists(mut self, lists: StatusLists) -> Self {
+        self.status = Arc::new(lists);
+        self
+    }
+
+    /// The status lists in use.
+    #[must_use]
+    pub fn status_lists(&self) -> &StatusLists {
+        &self.status
     }
 
     /// Replaces the policy.
@@ -166,6 +185,7 @@ impl Verifier {
         {
             return Err(Error::Expired { now, expired_at: timestamp(end) });
         }
+        let status = self.check_status(claims.status.as_ref(), now)?;
         let (usability, answers) = self.policy.answer(&credential, now)?;
         let zone = credential.zone();
         Ok(Verified {
@@ -179,11 +199,33 @@ impl Verifier {
             profile: Profile::Ds1,
             usability,
             answers,
+            status,
             verified_at: now.timestamp(),
             max_age: self.policy.max_age,
             scope,
             zone,
         })
+    }
+
+    /// The credential's status, after its own checks: an expired credential stays expired.
+    fn check_status(&self, entry: Option<&StatusRef>, now: DateTime<Utc>) -> Result<StatusSeen> {
+        let Some(entry) = entry else { return Ok(StatusSeen::NotListed) };
+        if !self.policy.status_required && self.status.get(entry.uri()).is_none() {
+            return Ok(StatusSeen::Unchecked(entry.clone()));
+        }
+        let (list, status) = self.status.status_at(entry, now, self.policy.clock_skew, self.policy.max_status_age)?;
+        let (uri, idx) = (entry.uri().to_owned(), entry.idx());
+        match status {
+            Status::Valid => Ok(StatusSeen::Valid {
+                entry: entry.clone(),
+                list_issued_at: list.issued_at().timestamp(),
+                signer: list.trusted_name().to_owned(),
+            }),
+            Status::Invalid => Err(Error::Revoked { uri, idx }),
+            Status::Suspended => Err(Error::Suspended { uri, idx }),
+            Status::Used => Err(Error::Used { uri, idx }),
+            other => Err(Error::status(format!("entry {idx} of status list {uri} holds {other}, unknown to docseal"))),
+        }
     }
 
     fn check_time(&self, issued_at: i64, not_before: Option<i64>, expires_at: i64, now: DateTime<Utc>) -> Result<()> {
@@ -305,3 +347,5 @@ fn pick_signer<'a>(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_status;

@@ -112,6 +112,8 @@ pub struct Policy {
     pub(crate) limits: Limits,
     pub(crate) time_zone: Option<Zone>,
     pub(crate) as_of: Option<NaiveDate>,
+    pub(crate) max_status_age: Option<Duration>,
+    pub(crate) status_required: bool,
 }
 
 impl Default for Policy {
@@ -123,6 +125,8 @@ impl Default for Policy {
             limits: Limits::default(),
             time_zone: None,
             as_of: None,
+            max_status_age: None,
+            status_required: true,
         }
     }
 }
@@ -163,6 +167,24 @@ impl Policy {
     #[must_use]
     pub fn as_of(mut self, day: NaiveDate) -> Self {
         self.as_of = Some(day);
+        self
+    }
+
+    /// Refuse status lists signed longer than `max_age` before the verification time (a
+    /// desk that fetches daily: 1 or 2 days), on top of each list's own `exp`.
+    #[must_use]
+    pub fn with_max_status_age(mut self, max_age: Duration) -> Self {
+        self.max_status_age = Some(max_age);
+        self
+    }
+
+    /// Accept a credential that names a status list when no list for its URI was loaded
+    /// (the check is reported as not done). By default such a credential is refused with
+    /// kind `status`: a desk that never loaded the list cannot know it was not suspended.
+    /// A list that was loaded is always checked.
+    #[must_use]
+    pub fn allow_unchecked_status(mut self) -> Self {
+        self.status_required = false;
         self
     }
 

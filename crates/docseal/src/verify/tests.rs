@@ -358,7 +358,17 @@ fn checks_and_answers_read_as_words() {
     let kinds: Vec<&str> = checks.iter().map(|c| c.kind.as_str()).collect();
     assert_eq!(
         kinds,
-        ["signature", "issuer", "lifetime", "freshness", "document", "requirement", "requirement", "requirement"]
+        [
+            "signature",
+            "issuer",
+            "lifetime",
+            "freshness",
+            "status",
+            "document",
+            "requirement",
+            "requirement",
+            "requirement"
+        ]
     );
     assert!(checks.iter().all(|c| c.passed));
     let detail = |kind: CheckKind| checks.iter().find(|c| c.kind == kind).map(|c| c.detail.clone()).unwrap_or_default();
@@ -369,7 +379,8 @@ fn checks_and_answers_read_as_words() {
         "generated 2026-11-21 17:00:00 CST (Asia/Shanghai), valid until 2026-12-21 17:00:00 CST (Asia/Shanghai)"
     );
     assert!(detail(CheckKind::Document).contains("status A (normal)"), "{}", detail(CheckKind::Document));
-    assert_eq!(checks[5].detail, "class C2: yes, covered by C1 on 2026-11-21");
+    assert_eq!(detail(CheckKind::Status), "the credential names no status list");
+    assert_eq!(checks[6].detail, "class C2: yes, covered by C1 on 2026-11-21");
 }
 
 #[test]

@@ -10,7 +10,7 @@ use crate::model::dcc::{Dcc, DccClaims};
 use crate::model::{Credential, Usability, Zone};
 use crate::scope::Scope;
 use crate::time::timestamp;
-use crate::wire::Claims;
+use crate::wire::{Claims, StatusRef};
 
 /// The wire profile a credential arrived in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,6 +41,25 @@ impl Profile {
             Self::Hc1 => &[Algorithm::Es256, Algorithm::Ps256],
         }
     }
+}
+
+/// What the status check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StatusSeen {
+    /// The credential names no status list.
+    NotListed,
+    /// Its entry is VALID in a fresh list.
+    Valid {
+        /// The entry.
+        entry: StatusRef,
+        /// When the list was signed, seconds since the epoch.
+        list_issued_at: i64,
+        /// The trust-list name of the list's signer.
+        signer: String,
+    },
+    /// It names a list none was loaded for, and the policy allowed that.
+    Unchecked(StatusRef),
 }
 
 /// A credential whose signature, issuer, validity window, document rules and the relying
@@ -76,6 +95,7 @@ pub struct Verified<T, C = Claims> {
     pub(crate) profile: Profile,
     pub(crate) usability: Usability,
     pub(crate) answers: Vec<Answer>,
+    pub(crate) status: StatusSeen,
     /// What `checks` reports: the verification time, the freshness limit, the scope checked
     /// and the zone the times are shown in.
     pub(crate) verified_at: i64,
@@ -135,6 +155,11 @@ impl<T, C> Verified<T, C> {
         &self.usability
     }
 
+    /// What the status check found.
+    pub fn status(&self) -> &StatusSeen {
+        &self.status
+    }
+
     /// The relying party's requirements, each with its answer, in the order asked.
     pub fn answers(&self) -> &[Answer] {
         &self.answers
@@ -163,7 +188,28 @@ impl<T, C> Verified<T, C> {
                 ),
             ),
             Check::passed(CheckKind::Freshness, checks::freshness(self.verified_at - self.issued_at, self.max_age)),
+            self.status_check(),
         ]
+    }
+
+    fn status_check(&self) -> Check {
+        match &self.status {
+            StatusSeen::NotListed => Check::passed(CheckKind::Status, "the credential names no status list".into()),
+            StatusSeen::Valid { entry, list_issued_at, signer } => Check::passed(
+                CheckKind::Status,
+                format!(
+                    "entry {} of {} is VALID (list signed {} ago by {signer:?})",
+                    entry.idx(),
+                    entry.uri(),
+                    checks::duration_in_words(self.verified_at.saturating_sub(*list_issued_at).unsigned_abs())
+                ),
+            ),
+            StatusSeen::Unchecked(entry) => Check {
+                kind: CheckKind::Status,
+                passed: false,
+                detail: format!("NOT checked: no status list loaded for {} (the policy allows it)", entry.uri()),
+            },
+        }
     }
 
     fn requirement_checks(&self) -> impl Iterator<Item = Check> + '_ {

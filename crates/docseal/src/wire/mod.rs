@@ -7,11 +7,13 @@ mod hc1;
 mod licence;
 mod pass;
 mod passport;
+mod status;
 
 use ciborium::value::Value;
 
 #[cfg(feature = "hc1")]
 pub use self::hc1::{HCERT, decode_hc1_payload};
+pub use self::status::StatusRef;
 
 use crate::cbor::{self, MapReader, bytes, int, int_map, text};
 use crate::error::{Error, Result};
@@ -29,6 +31,8 @@ pub mod claim {
     pub const IAT: i64 = 6;
     /// `cti`: credential id, 16 random bytes.
     pub const CTI: i64 = 7;
+    /// `status`: the credential's entry in a status list (draft-ietf-oauth-status-list).
+    pub const STATUS: i64 = super::status::STATUS;
     /// The document (private-use claim key).
     pub const DOCUMENT: i64 = -65537;
 }
@@ -52,6 +56,8 @@ pub struct Claims {
     pub not_before: Option<i64>,
     /// `cti`.
     pub cti: [u8; CTI_LEN],
+    /// `status`: where the issuer publishes this credential's status, if it does.
+    pub status: Option<StatusRef>,
 }
 
 /// The document map (key 0 = type, then the type's fields), already encoded.
@@ -101,10 +107,13 @@ pub fn encode_payload(claims: &Claims, document: &EncodedDocument) -> Vec<u8> {
     }
     entries.push((claim::IAT, Value::Integer(claims.issued_at.into())));
     entries.push((claim::CTI, Value::Bytes(claims.cti.to_vec())));
+    if let Some(status) = &claims.status {
+        entries.push((claim::STATUS, status::encode(status)));
+    }
     // The document is the last entry (its key -65537 sorts after every non-negative key), so
     // the payload is the claims map with one more entry, followed by the document's bytes.
     let mut head = cbor::to_vec(&int_map(entries));
-    head[0] += 1; // map header 0xa4/0xa5 -> 0xa5/0xa6: at most 5 entries, so one byte
+    head[0] += 1; // map header 0xa4..0xa6 -> 0xa5..0xa7: at most 7 entries, so one byte
     head.extend_from_slice(&[0x3a, 0x00, 0x01, 0x00, 0x00]); // -65537 = major 1, arg 65536
     head.extend_from_slice(&document.cbor);
     head
@@ -126,6 +135,7 @@ pub fn decode_payload(payload: &[u8]) -> Result<(Claims, Credential)> {
     let issued_at = int(&m.required(claim::IAT, "iat")?, "iat")?;
     let cti = bytes(m.required(claim::CTI, "cti")?, "cti")?;
     let cti = <[u8; CTI_LEN]>::try_from(cti).map_err(|_| Error::cbor("cti: expected 16 bytes"))?;
+    let status = m.optional(claim::STATUS)?.map(status::decode).transpose()?;
     let document = m.required(claim::DOCUMENT, "document")?;
     m.finish()?;
     let mut d = MapReader::new(document, "document")?;
@@ -153,7 +163,7 @@ pub fn decode_payload(payload: &[u8]) -> Result<(Claims, Credential)> {
         )
         .into());
     }
-    Ok((Claims { issuer, issued_at, expires_at, not_before, cti }, credential))
+    Ok((Claims { issuer, issued_at, expires_at, not_before, cti, status }, credential))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ fn claims() -> Claims {
         expires_at: 1_790_086_400,
         not_before: None,
         cti: [7; 16],
+        status: None,
     }
 }
 
@@ -16,7 +17,8 @@ fn claims() -> Claims {
 fn licence_round_trips_through_the_payload() -> Result<()> {
     let credential = Credential::from(samples::licence());
     let doc = EncodedDocument::new(&credential);
-    for c in [claims(), Claims { not_before: Some(1_789_999_000), ..claims() }] {
+    let indexed = Claims { status: Some(StatusRef::new("https://tmb.example/status/1", 41_000).unwrap()), ..claims() };
+    for c in [claims(), Claims { not_before: Some(1_789_999_000), ..claims() }, indexed] {
         let payload = encode_payload(&c, &doc);
         let (back_claims, back) = decode_payload(&payload)?;
         assert_eq!(back_claims, c);
@@ -184,6 +186,7 @@ fn the_signed_window_must_fit_the_document() {
         expires_at,
         not_before: None,
         cti: [1; CTI_LEN],
+        status: None,
     };
     let kind = |c: &Claims| decode_payload(&encode_payload(c, &document)).map(|_| ()).map_err(|e| e.to_string());
     assert!(kind(&claims(end - 3600, end)).is_ok());
