@@ -6,4 +6,5 @@ mod dcc;
 mod end_to_end;
 mod hardening;
 mod mutation;
+mod status_vectors;
 mod vectors;
