@@ -177,6 +177,17 @@ pub(crate) fn low_s(signature: &[u8]) -> Result<Vec<u8>> {
     Ok(parsed.normalize_s().to_bytes().to_vec())
 }
 
+/// What a public key is made of, for writing it into a signed trust list.
+pub(crate) enum PublicMaterial {
+    /// The 32-byte Ed25519 point.
+    Ed25519([u8; 32]),
+    /// The P-256 point's coordinates.
+    P256 { x: Vec<u8>, y: Vec<u8> },
+    /// An RSA key as SubjectPublicKeyInfo DER.
+    #[cfg_attr(not(feature = "hc1"), allow(dead_code))]
+    Spki(Vec<u8>),
+}
+
 /// A public key trusted to verify credentials.
 #[derive(Clone)]
 pub struct VerifyingKey {
@@ -274,6 +285,22 @@ impl VerifyingKey {
             VerifyingInner::Ps256(k) => return k.to_spki_pem(),
         }
         .map_err(|e| Error::key(format!("SPKI encoding: {e}")))
+    }
+
+    /// The key's public material: raw coordinates for a COSE_Key, or SPKI DER for RSA.
+    pub(crate) fn material(&self) -> Result<PublicMaterial> {
+        Ok(match &self.inner {
+            VerifyingInner::Ed25519(k) => PublicMaterial::Ed25519(k.to_bytes()),
+            VerifyingInner::Es256(_, point) => {
+                PublicMaterial::P256 { x: point[1..33].to_vec(), y: point[33..].to_vec() }
+            }
+            #[cfg(feature = "hc1")]
+            VerifyingInner::Ps256(_) => {
+                let pem = self.to_spki_pem()?;
+                let (_, der) = pem_rfc7468::decode_vec(pem.as_bytes()).map_err(|e| Error::key(e.to_string()))?;
+                PublicMaterial::Spki(der)
+            }
+        })
     }
 
     /// Replaces the computed kid (trust lists may give one, e.g. a certificate's).

@@ -12,8 +12,8 @@ pub use crate::algorithm::{Algorithm, Kid};
 pub(crate) use ed25519::{
     prepare as prepare_ed25519, transcript as ed25519_transcript, verify_batch as verify_ed25519_batch,
 };
+pub(crate) use key::{PublicMaterial, is_low_s, low_s};
 pub use key::{SigningKey, VerifyingKey};
-pub(crate) use key::{is_low_s, low_s};
 #[cfg(any(test, feature = "test-util"))]
 #[doc(hidden)]
 pub use sign1::replace_payload;

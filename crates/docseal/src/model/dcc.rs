@@ -27,6 +27,12 @@ impl DccKind {
             Self::Recovery => "recovery",
         }
     }
+
+    /// Reads `vaccination`, `test` or `recovery`.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Vaccination, Self::Test, Self::Recovery].into_iter().find(|k| k.name() == name)
+    }
 }
 
 /// The CWT claims of an HC1 payload (hcert specification section 3.3).

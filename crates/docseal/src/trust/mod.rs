@@ -7,12 +7,14 @@ use serde::Deserialize;
 
 #[cfg(feature = "hc1")]
 mod certificate;
+mod signed;
 
 use crate::algorithm::Kid;
 use crate::cose::VerifyingKey;
 use crate::error::{Error, KeyRefusal, Result};
 use crate::model::dcc::DccKind;
 pub use crate::scope::Scope;
+pub use signed::{SignedListRules, TRUST_LIST_CONTENT_TYPE, TrustListInfo};
 
 /// One trusted key with its limits. Build it with [`TrustedKey::new`] and the `with_*`
 /// methods, or read it from a trust list; every key carries an explicit list of what it may

@@ -99,3 +99,80 @@ fn built_keys_carry_explicit_scopes_and_checked_windows() {
     assert!(windowed.refusal(licence, "Y", 1_800_000_000).is_some(), "another issuer");
     assert!(windowed.refusal(licence, "X", 1_800_000_000).is_none());
 }
+
+mod signed_lists {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).map(|t| t.to_utc()).unwrap_or_default()
+    }
+
+    fn info(sequence: u64) -> TrustListInfo {
+        TrustListInfo {
+            provider: "National trust list (test)".into(),
+            date: t("2026-12-01T00:00:00Z"),
+            sequence,
+            next_update: t("2026-12-31T00:00:00Z"),
+        }
+    }
+
+    fn sample_list() -> TrustList {
+        let json = format!(
+            r#"{{"version": 1, "issuers": [
+                {{"name": "TMB", "public_key": {:?}, "documents": ["driving-licence", "status-list"], "iss": "TMB",
+                  "not_before": "2025-01-01T00:00:00Z", "not_after": "2030-01-01T00:00:00Z"}},
+                {{"name": "P-256 issuer", "public_key": {:?}}}]}}"#,
+            pem(1),
+            SigningKey::from_p256_scalar(&[9; 32]).unwrap().verifying_key().to_spki_pem().unwrap()
+        );
+        TrustList::from_json(&json).unwrap()
+    }
+
+    #[test]
+    fn a_signed_list_reads_back_entry_for_entry() {
+        for anchor in [SigningKey::from_ed25519_seed(&[40; 32]), SigningKey::from_p256_scalar(&[41; 32]).unwrap()] {
+            let list = sample_list();
+            let signed = list.sign(&anchor, &info(3)).unwrap();
+            let (read, read_info) =
+                TrustList::from_signed(&signed, &anchor.verifying_key(), t("2026-12-02T00:00:00Z")).unwrap();
+            assert_eq!(read_info, info(3));
+            assert_eq!(read.keys().len(), list.keys().len());
+            for (a, b) in read.keys().iter().zip(list.keys()) {
+                assert_eq!(
+                    (a.name(), a.key(), a.scopes(), a.issuer(), a.validity()),
+                    (b.name(), b.key(), b.scopes(), b.issuer(), b.validity())
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn another_anchor_a_changed_byte_a_rollback_and_an_overdue_list_are_refused() {
+        let anchor = SigningKey::from_ed25519_seed(&[40; 32]);
+        let other = SigningKey::from_ed25519_seed(&[42; 32]);
+        let signed = sample_list().sign(&anchor, &info(5)).unwrap();
+        let now = t("2026-12-02T00:00:00Z");
+        let read = |bytes: &[u8], key: &SigningKey, rules| {
+            TrustList::from_signed_with(bytes, &key.verifying_key(), now, rules)
+        };
+        assert!(read(&signed, &anchor, SignedListRules::default()).is_ok());
+        let err = read(&signed, &other, SignedListRules::default()).unwrap_err();
+        assert_eq!(err.kind(), "trust-list");
+        // Every single flipped byte is refused (and none panics).
+        for i in 0..signed.len() {
+            let mut changed = signed.clone();
+            changed[i] ^= 0x01;
+            assert!(read(&changed, &anchor, SignedListRules::default()).is_err(), "byte {i}");
+        }
+        let rollback = read(&signed, &anchor, SignedListRules::default().after_sequence(6)).unwrap_err();
+        assert!(rollback.to_string().contains("rollback"), "{rollback}");
+        assert!(read(&signed, &anchor, SignedListRules::default().after_sequence(5)).is_ok(), "the same list again");
+        let late = t("2027-01-05T00:00:00Z");
+        let overdue = TrustList::from_signed(&signed, &anchor.verifying_key(), late).unwrap_err();
+        assert!(overdue.to_string().contains("overdue"), "{overdue}");
+        let lenient = SignedListRules::default().accepting_overdue();
+        assert!(TrustList::from_signed_with(&signed, &anchor.verifying_key(), late, lenient).is_ok());
+        // The JSON list is not a signed list.
+        assert!(read(br#"{"version": 1, "issuers": []}"#, &anchor, SignedListRules::default()).is_err());
+    }
+}
