@@ -35,6 +35,12 @@ pub(crate) enum Command {
     /// Generate a mixed corpus of payloads (all documents, both algorithms, a share of bad
     /// ones of every kind) and its trust list, for bulk tests and benchmarks.
     Generate(GenerateArgs),
+    /// Build, change, show and sign status lists (revoked, suspended, used).
+    #[command(subcommand)]
+    Status(StatusCommand),
+    /// Sign a trust list with the trust anchor's key, or show one.
+    #[command(subcommand)]
+    Trust(TrustCommand),
     /// Issue, render and verify a sample licence, then show a tampered copy refused.
     Demo {
         /// Where to write the demo's QR image (default: the system's temp directory).
@@ -137,13 +143,145 @@ pub(crate) struct IssueArgs {
     /// `{"permit_number": ..., "issued_on": "YYYY-MM-DD"}` (the limit is 2 per calendar month).
     #[arg(long)]
     pub(crate) history: Option<PathBuf>,
+    /// The status list this document's entry is in (its URI, the list token's `sub`).
+    #[arg(long, requires = "status_index")]
+    pub(crate) status_uri: Option<String>,
+    /// The document's index in that list (keep it across refreshed copies).
+    #[arg(long, requires = "status_uri")]
+    pub(crate) status_index: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum StatusCommand {
+    /// Start a list with every entry VALID, as a working file (JSON: uri, bits, lst).
+    New {
+        /// The list's URI: credentials name it, its tokens carry it as `sub`.
+        #[arg(long)]
+        uri: String,
+        /// Bits per entry: 1 (valid/invalid) or 2 (also suspended, used), 4 or 8.
+        #[arg(long, default_value = "2")]
+        bits: u64,
+        /// How many entries.
+        #[arg(long)]
+        size: u64,
+        /// The working file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Set one entry: valid, invalid (revoked), suspended, used, or a number.
+    Set {
+        /// The working file.
+        file: PathBuf,
+        /// The entry.
+        #[arg(long)]
+        index: u64,
+        /// The new status.
+        #[arg(long = "to")]
+        status: String,
+    },
+    /// Show a working file or a signed token: URI, size, counts by status, or one entry.
+    Show {
+        /// The working file (JSON) or token (CBOR).
+        file: PathBuf,
+        /// Show only this entry.
+        #[arg(long)]
+        index: Option<u64>,
+    },
+    /// Sign the working file as a Status List Token (raw CBOR, `application/statuslist+cwt`).
+    Sign {
+        /// The working file.
+        file: PathBuf,
+        /// The status list signing key (PKCS#8 PEM); its trust entry needs `status-list`.
+        #[arg(long)]
+        key: PathBuf,
+        /// The token to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// How long relying parties may use the token (its `exp`).
+        #[arg(long, value_parser = parse_duration, default_value = "7d")]
+        valid_for: Duration,
+        /// How long they may cache it before fetching again (`ttl`).
+        #[arg(long, value_parser = parse_duration, default_value = "1d")]
+        ttl: Duration,
+        /// Signing time (RFC 3339); default now.
+        #[arg(long, value_parser = parse_time)]
+        at: Option<DateTime<Utc>>,
+        /// Replace an existing token file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TrustCommand {
+    /// Sign a JSON trust list into a signed one (COSE_Sign1 over CBOR, docs/FORMAT.md section 9).
+    Sign {
+        /// The trust anchor's private key (PKCS#8 PEM).
+        #[arg(long)]
+        anchor_key: PathBuf,
+        /// The JSON trust list.
+        #[arg(long = "in")]
+        input: PathBuf,
+        /// The signed list to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Who publishes the list.
+        #[arg(long)]
+        provider: String,
+        /// The list's number: higher than every list published before.
+        #[arg(long)]
+        sequence: u64,
+        /// When the next list is due (relying parties refuse this one after).
+        #[arg(long, value_parser = parse_duration, default_value = "30d")]
+        valid_for: Duration,
+        /// Issue time (RFC 3339); default now.
+        #[arg(long, value_parser = parse_time)]
+        at: Option<DateTime<Utc>>,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Show a trust list (JSON, or signed: checked against `--trust-anchor`).
+    Show {
+        /// The list.
+        file: PathBuf,
+        /// The pinned anchor's public key (SPKI PEM), for a signed list.
+        #[arg(long)]
+        trust_anchor: Option<PathBuf>,
+        /// Time to judge a signed list's next update at (RFC 3339); default now.
+        #[arg(long, value_parser = parse_time)]
+        at: Option<DateTime<Utc>>,
+    },
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
-    /// The trust list (JSON, docs/TRUST-LIST.md).
+    /// The trust list: JSON (docs/TRUST-LIST.md), or signed with `--trust-anchor`.
     #[arg(long)]
     pub(crate) trust: PathBuf,
+    /// The pinned trust anchor's public key (SPKI PEM): `--trust` is then a signed list,
+    /// refused unless this key signed it.
+    #[arg(long)]
+    pub(crate) trust_anchor: Option<PathBuf>,
+    /// The highest signed-list sequence this desk accepted before: a lower one is a rollback.
+    #[arg(long, requires = "trust_anchor")]
+    pub(crate) trust_sequence: Option<u64>,
+    /// Accept a signed list past its next update (with a warning) instead of refusing it.
+    #[arg(long, requires = "trust_anchor")]
+    pub(crate) accept_overdue_trust: bool,
+    /// A Status List Token (raw CBOR) to check credentials against; repeat for several.
+    #[arg(long = "status", value_name = "FILE")]
+    pub(crate) status: Vec<PathBuf>,
+    /// Refuse status lists signed longer ago than this (e.g. `2d`).
+    #[arg(long, value_parser = parse_duration)]
+    pub(crate) max_status_age: Option<Duration>,
+    /// Accept credentials naming a status list none of `--status` holds (reported as
+    /// not checked) instead of refusing them with kind `status`.
+    #[arg(long)]
+    pub(crate) allow_unchecked_status: bool,
     /// Verification time (RFC 3339); default now.
     #[arg(long, value_parser = parse_time)]
     pub(crate) at: Option<DateTime<Utc>>,

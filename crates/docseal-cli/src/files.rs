@@ -25,6 +25,20 @@ pub(crate) fn read_input(path: &Path) -> Result<String, Failure> {
     Ok(text)
 }
 
+/// Reads a binary file (a status list token, a signed trust list), refusing more than 64 MiB.
+pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, Failure> {
+    const MAX_BYTES: u64 = 64 * 1024 * 1024;
+    let name = path.display();
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| Failure::usage(format!("cannot read {name}: {e}")))?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(Failure::usage(format!("{name} is larger than {MAX_BYTES} bytes")));
+    }
+    Ok(bytes)
+}
+
 /// The payload argument, or standard input when absent or `-`; surrounding blanks trimmed.
 pub(crate) fn read_payload(arg: Option<&str>) -> Result<String, Failure> {
     use std::io::IsTerminal as _;

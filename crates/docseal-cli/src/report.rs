@@ -7,7 +7,7 @@ use docseal::wire::Claims;
 use docseal::{Error, Inspected};
 use serde_json::{Value, json};
 
-fn rfc3339(secs: i64) -> Value {
+pub(crate) fn rfc3339(secs: i64) -> Value {
     chrono::DateTime::from_timestamp(secs, 0).map_or(Value::Null, |t| Value::String(t.to_rfc3339()))
 }
 

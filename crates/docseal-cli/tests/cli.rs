@@ -514,3 +514,107 @@ fn issue_with_keys_inside_softhsm() {
         assert_eq!(json["algorithm"], if alg == "ed25519" { "EdDSA" } else { "ES256" });
     }
 }
+
+/// Issue 17 from the command line: a licence suspended through a status list and
+/// reinstated, a used pass, lists that cannot decide, and a signed trust list in place of
+/// the JSON one (right anchor, other anchor, one flipped byte, rollback).
+#[test]
+fn status_lists_and_signed_trust_lists() {
+    let s = setup("ed25519");
+    let d = s.dir.path();
+    let run = |args: &[&str]| {
+        let out = docseal(d, args);
+        (out.status.code().unwrap_or(-1), stdout(&out), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    for (name, alg) in [("s", "ed25519"), ("root", "ed25519"), ("other", "es256")] {
+        let (pem, public) = (format!("{name}.pem"), format!("{name}.pub"));
+        assert_eq!(run(&["keygen", "--alg", alg, "--out", &pem, "--pub", &public]).0, 0);
+    }
+    let public = |name: &str| std::fs::read_to_string(d.join(format!("{name}.pub"))).expect("public key");
+    let trust = format!(
+        r#"{{"version": 1, "issuers": [{{"name": "Test", "public_key": {:?}}},
+            {{"name": "Test status", "public_key": {:?}, "documents": ["status-list"]}}]}}"#,
+        public("k"),
+        public("s")
+    );
+    std::fs::write(d.join("st.json"), trust).expect("trust");
+    let uri = "https://authority.example/status/1";
+    let (code, payload, err) = run(&[
+        "issue",
+        "licence",
+        "--data",
+        "lic.json",
+        "--key",
+        "k.pem",
+        "--issuer",
+        "X",
+        "--status-uri",
+        uri,
+        "--status-index",
+        "41",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(run(&["status", "new", "--uri", uri, "--size", "100", "--out", "list.json"]).0, 0);
+    let sign = |key: &str, extra: &[&str]| {
+        let args = [&["status", "sign", "list.json", "--key", key, "--out", "list.cwt", "--force"][..], extra].concat();
+        assert_eq!(run(&args).0, 0);
+    };
+    let kind = |extra: &[&str]| {
+        let (code, json) = s.verify("st.json", &[&["--status", "list.cwt"][..], extra].concat(), &payload);
+        (code, json["error"]["kind"].as_str().unwrap_or("none").to_owned())
+    };
+    sign("s.pem", &[]);
+    assert_eq!(kind(&[]), (0, "none".into()));
+    assert_eq!(run(&["status", "set", "list.json", "--index", "41", "--to", "suspended"]).0, 0);
+    sign("s.pem", &[]);
+    assert_eq!(kind(&[]), (1, "suspended".into()));
+    let (_, shown, _) = run(&["status", "show", "list.cwt", "--index", "41"]);
+    assert!(shown.contains("SUSPENDED"), "{shown}");
+    assert_eq!(run(&["status", "set", "list.json", "--index", "41", "--to", "valid"]).0, 0);
+    sign("s.pem", &[]);
+    assert_eq!(kind(&[]), (0, "none".into()), "reinstated");
+    // Lists that cannot decide: another key, a stale one, a list too short.
+    sign("k.pem", &[]);
+    let (code, _, err) = run(&["verify", "--trust", "st.json", "--status", "list.cwt", &payload]);
+    assert_eq!(code, 1);
+    assert!(err.contains("may not sign"), "{err}");
+    sign("s.pem", &["--at", "2026-01-01T00:00:00Z"]);
+    assert_eq!(kind(&[]), (1, "status".into()), "stale");
+    assert_eq!(run(&["status", "new", "--uri", uri, "--size", "8", "--out", "list.json", "--force"]).0, 0);
+    sign("s.pem", &[]);
+    assert_eq!(kind(&[]), (1, "status".into()), "index past the end");
+    let (code, json) = s.verify("st.json", &[], &payload);
+    assert_eq!((code, json["error"]["kind"].as_str()), (1, Some("status")), "no list loaded");
+
+    // A signed trust list in place of the JSON one.
+    assert_eq!(run(&["status", "new", "--uri", uri, "--size", "100", "--out", "list.json", "--force"]).0, 0);
+    sign("s.pem", &[]);
+    let (code, _, err) = run(&[
+        "trust",
+        "sign",
+        "--anchor-key",
+        "root.pem",
+        "--in",
+        "st.json",
+        "--out",
+        "st.cose",
+        "--provider",
+        "Test",
+        "--sequence",
+        "7",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let signed = |anchor: &str, extra: &[&str]| {
+        let args = [&["--trust-anchor", anchor, "--status", "list.cwt"][..], extra].concat();
+        s.verify("st.cose", &args, &payload)
+    };
+    assert_eq!(signed("root.pub", &[]).0, 0);
+    assert_eq!(signed("other.pub", &[]).0, 2);
+    assert_eq!(signed("root.pub", &["--trust-sequence", "8"]).0, 2, "rollback");
+    assert_eq!(signed("root.pub", &["--trust-sequence", "7"]).0, 0);
+    let mut bytes = std::fs::read(d.join("st.cose")).expect("signed list");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(d.join("st.cose"), bytes).expect("write");
+    assert_eq!(signed("root.pub", &[]).0, 2, "one flipped byte");
+}

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use chrono::Utc;
 use docseal::codec::qr::{ErrorCorrection, Qr};
 use docseal::model::{Credential, IssuedPass};
+use docseal::status::StatusRef;
 use docseal::{Issued, Issuer, Signer, SigningKey};
 
 use crate::Failure;
@@ -39,7 +40,8 @@ fn issue_with<S: Signer>(signer: S, args: &IssueArgs, credential: &Credential) -
         issuer = issuer.with_validity(v);
     }
     let at = args.at.unwrap_or_else(Utc::now);
-    let issued = match credential {
+    let refuse = |e: docseal::Error| Failure::Invalid(format!("cannot issue ({}): {e}", e.kind()));
+    let prepared = match credential {
         Credential::TemporaryPass(pass) => {
             let history = read_history(args.history.as_deref())?;
             if args.history.is_none() {
@@ -47,11 +49,16 @@ fn issue_with<S: Signer>(signer: S, args: &IssueArgs, credential: &Credential) -
                     "docseal: no --history given: the 2-passes-per-month limit is checked against an empty history"
                 );
             }
-            issuer.issue_pass(pass, at, history.as_slice())
+            issuer.prepare_pass(pass, at, history.as_slice())
         }
-        other => issuer.issue(other, at),
+        other => issuer.prepare(other),
+    }
+    .map_err(refuse)?;
+    let prepared = match (&args.status_uri, args.status_index) {
+        (Some(uri), Some(idx)) => prepared.with_status(StatusRef::new(uri.clone(), idx).map_err(Failure::usage)?),
+        _ => prepared,
     };
-    issued.map_err(|e| Failure::Invalid(format!("cannot issue ({}): {e}", e.kind())))
+    issuer.issue_prepared(&prepared, at).map_err(refuse)
 }
 
 /// Writes the QR image whose format follows the extension.

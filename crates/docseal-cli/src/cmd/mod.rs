@@ -5,6 +5,8 @@ mod demo;
 mod issue;
 mod keygen;
 mod pkcs11;
+mod status;
+mod trust;
 mod verify;
 
 use std::process::ExitCode;
@@ -26,6 +28,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Verify(args) => verify::run(&args),
         Command::Inspect { payload } => inspect(payload.as_deref()),
         Command::Generate(args) => bulk::generate(&args),
+        Command::Status(command) => status::run(&command),
+        Command::Trust(command) => trust::run(&command),
         Command::Demo { qr } => demo::run(qr.as_deref()),
     }
 }

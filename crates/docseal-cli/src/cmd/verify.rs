@@ -2,17 +2,60 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 use docseal::model::DocumentType;
-use docseal::{AnyVerified, Policy, Requirement, TrustList, Verifier};
+use docseal::status::StatusLists;
+use docseal::trust::{SignedListRules, TrustListInfo};
+use docseal::{AnyVerified, Policy, Requirement, TrustList, Verifier, VerifyingKey};
 
 use crate::Failure;
 use crate::cli::VerifyArgs;
-use crate::files::{read_input, read_payload};
+use crate::files::{read_bytes, read_input, read_payload};
 use crate::{human, report};
 
+/// The trust list: JSON, or signed and checked against the pinned anchor at `now`.
+pub(crate) fn load_trust(
+    path: &std::path::Path,
+    anchor: Option<&std::path::Path>,
+    rules: SignedListRules,
+    now: chrono::DateTime<Utc>,
+) -> Result<(TrustList, Option<TrustListInfo>), Failure> {
+    let named = |e: docseal::Error| Failure::usage(format!("{}: {e}", path.display()));
+    let Some(anchor) = anchor else {
+        let bytes = read_bytes(path)?;
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(Failure::usage(format!(
+                "{}: not a JSON trust list; a signed list needs --trust-anchor",
+                path.display()
+            )));
+        }
+        let text = String::from_utf8(bytes).map_err(|_| Failure::usage(format!("{}: not UTF-8", path.display())))?;
+        return Ok((TrustList::from_json(&text).map_err(named)?, None));
+    };
+    let anchor_key = VerifyingKey::from_spki_pem(&read_input(anchor)?)
+        .map_err(|e| Failure::usage(format!("{}: {e}", anchor.display())))?;
+    let (list, info) = TrustList::from_signed_with(&read_bytes(path)?, &anchor_key, now, rules).map_err(named)?;
+    if now >= info.next_update {
+        eprintln!("docseal: warning: trust list {} was due for replacement at {}", path.display(), info.next_update);
+    }
+    Ok((list, Some(info)))
+}
+
 pub(crate) fn verifier(args: &VerifyArgs) -> Result<Verifier, Failure> {
-    let trust = TrustList::from_json(&read_input(&args.trust)?)
-        .map_err(|e| Failure::usage(format!("{}: {e}", args.trust.display())))?;
+    let now = args.at.unwrap_or_else(Utc::now);
+    let mut rules = SignedListRules::default();
+    if let Some(sequence) = args.trust_sequence {
+        rules = rules.after_sequence(sequence);
+    }
+    if args.accept_overdue_trust {
+        rules = rules.accepting_overdue();
+    }
+    let (trust, _) = load_trust(&args.trust, args.trust_anchor.as_deref(), rules, now)?;
     let mut policy = Policy::default().with_clock_skew(args.skew);
+    if let Some(age) = args.max_status_age {
+        policy = policy.with_max_status_age(age);
+    }
+    if args.allow_unchecked_status {
+        policy = policy.allow_unchecked_status();
+    }
     if let Some(max_age) = args.max_age {
         policy = policy.with_max_age(max_age);
     }
@@ -47,7 +90,13 @@ pub(crate) fn verifier(args: &VerifyArgs) -> Result<Verifier, Failure> {
         };
         policy = policy.require(Requirement::DocumentType(t));
     }
-    Ok(Verifier::new(trust).with_policy(policy))
+    let mut lists = StatusLists::new();
+    for path in &args.status {
+        lists
+            .add(&read_bytes(path)?, &trust, policy.limits())
+            .map_err(|e| Failure::Invalid(format!("{}: {e}", path.display())))?;
+    }
+    Ok(Verifier::new(trust).with_policy(policy).with_status_lists(lists))
 }
 
 pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
