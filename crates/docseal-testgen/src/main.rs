@@ -338,7 +338,44 @@ fn write_fuzz_seeds(dir: &std::path::Path, vectors: &[Value]) -> Result<(), Box<
             write("roundtrip_mrz", id, lines.as_bytes())?;
         }
     }
+    // Status list tokens and signed trust lists, signed by the keys the targets trust.
+    let status_key = SigningKey::from_ed25519_seed(&[7; 32]);
+    let mut list = docseal::status::StatusList::new(docseal::status::Bits::Two, 4096)?;
+    list.set(41, docseal::status::Status::Suspended)?;
+    let token = docseal::status::StatusListToken::sign(
+        &status_key,
+        "https://tmb.example/status/1",
+        &list,
+        1_796_000_000,
+        1_796_604_800,
+        Some(86_400),
+    )?;
+    write("status_list", "two-bit", &token)?;
+    write(
+        "status_list",
+        "draft-example",
+        &hex_digits(include_str!("../../../test-vectors/token-status-list/status_list_cwt.md")),
+    )?;
+    let anchor = SigningKey::from_ed25519_seed(&[9; 32]);
+    let mut trust = docseal::TrustList::new();
+    trust.add(docseal::TrustedKey::new("seed", status_key.verifying_key()));
+    let info = docseal::trust::TrustListInfo {
+        provider: "seed".into(),
+        date: chrono::DateTime::from_timestamp(1_796_000_000, 0).unwrap_or_default(),
+        sequence: 1,
+        next_update: chrono::DateTime::from_timestamp(1_798_000_000, 0).unwrap_or_default(),
+    };
+    write("signed_trust_list", "one-entry", &trust.sign(&anchor, &info)?)?;
     Ok(())
+}
+
+/// The hex digits of a `.md` example file as bytes.
+fn hex_digits(text: &str) -> Vec<u8> {
+    let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_hexdigit).collect();
+    digits
+        .chunks(2)
+        .filter_map(|pair| std::str::from_utf8(pair).ok().and_then(|p| u8::from_str_radix(p, 16).ok()))
+        .collect()
 }
 
 /// Writes `count` hostile bulk lines and the trust list that knows their kid: each line is

@@ -261,6 +261,23 @@ impl TrustList {
             ("next_update", Value::Integer(info.next_update.timestamp().into())),
             ("entries", Value::Array(entries)),
         ]));
+        sign_payload(anchor, alg, payload)
+    }
+
+    /// Signs arbitrary bytes as a trust list payload, so fuzzers and tests reach the payload
+    /// decoder past the signature. Not API: feature `test-util`.
+    ///
+    /// # Errors
+    /// The signer's error.
+    #[cfg(any(test, feature = "test-util"))]
+    #[doc(hidden)]
+    pub fn sign_raw_payload(anchor: &(impl Signer + ?Sized), payload: Vec<u8>) -> Result<Vec<u8>> {
+        sign_payload(anchor, iana::Algorithm::EdDSA, payload)
+    }
+}
+
+fn sign_payload(anchor: &(impl Signer + ?Sized), alg: iana::Algorithm, payload: Vec<u8>) -> Result<Vec<u8>> {
+    {
         let protected = HeaderBuilder::new()
             .algorithm(alg)
             .key_id(anchor.kid().0.to_vec())
@@ -274,7 +291,9 @@ impl TrustList {
         sign1.signature = signature;
         sign1.to_tagged_vec().map_err(|e| Error::cose(e.to_string()))
     }
+}
 
+impl TrustList {
     /// Reads a signed trust list, checked against the pinned `anchor` key at `now`; a list
     /// past its `next_update` is refused.
     ///
