@@ -131,6 +131,46 @@ pub(crate) fn inflate_capped(compressed: &[u8], max: usize, limit: crate::error:
     })
 }
 
+/// Inflates a large zlib stream (a status list) through a 64 KiB window, so memory holds the
+/// output once: the one-shot inflater grows a zero-filled buffer to twice what it needs.
+pub(crate) fn inflate_large(compressed: &[u8], max: usize, limit: crate::error::LimitKind) -> Result<Vec<u8>> {
+    use miniz_oxide::inflate::stream::{InflateState, inflate};
+    use miniz_oxide::{DataFormat, MZFlush, MZStatus};
+    // Two passes: the first counts (and checks the stream and the cap), the second fills a
+    // buffer of exactly that size, so the process holds the list once and nothing more.
+    let pass = |mut sink: Option<&mut Vec<u8>>| -> Result<usize> {
+        let mut state = InflateState::new_boxed(DataFormat::Zlib);
+        let mut window = vec![0u8; 64 * 1024];
+        let mut total = 0usize;
+        let mut input = compressed;
+        loop {
+            let step = inflate(&mut state, input, &mut window, MZFlush::None);
+            input = &input[step.bytes_consumed..];
+            total += step.bytes_written;
+            if total > max {
+                return Err(Error::Limit { limit, max: max as u64, actual: total as u64 });
+            }
+            if let Some(out) = sink.as_deref_mut() {
+                out.extend_from_slice(&window[..step.bytes_written]);
+            }
+            match step.status {
+                Ok(MZStatus::StreamEnd) if input.is_empty() => return Ok(total),
+                Ok(MZStatus::StreamEnd) => {
+                    return Err(Error::Decompress { reason: "bytes after the zlib stream".into() });
+                }
+                Ok(_) if step.bytes_consumed == 0 && step.bytes_written == 0 => {
+                    return Err(Error::Decompress { reason: "truncated zlib stream".into() });
+                }
+                Ok(_) => {}
+                Err(e) => return Err(Error::Decompress { reason: format!("inflate stopped: {e:?}") }),
+            }
+        }
+    };
+    let mut out = Vec::with_capacity(pass(None)?);
+    pass(Some(&mut out))?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +192,20 @@ mod tests {
         assert_eq!(text, format!("DS1:{}", base45::encode(&cose)), "stored when zlib is no shorter");
         assert_eq!(decode_text(&text, &LIMITS)?, cose);
         Ok(())
+    }
+
+    #[test]
+    fn large_inflation_is_exact_capped_and_strict() {
+        use crate::error::LimitKind::StatusListLength as L;
+        let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        let z = deflate(&data);
+        assert_eq!(inflate_large(&z, 1 << 20, L).unwrap(), data);
+        assert_eq!(inflate_large(&z, 100_000, L).unwrap_err().kind(), "limit");
+        let mut trailing = z.clone();
+        trailing.push(0);
+        assert_eq!(inflate_large(&trailing, 1 << 20, L).unwrap_err().kind(), "decompress");
+        assert_eq!(inflate_large(&z[..z.len() / 2], 1 << 20, L).unwrap_err().kind(), "decompress");
+        assert_eq!(inflate_large(b"not zlib", 1 << 20, L).unwrap_err().kind(), "decompress");
     }
 
     #[test]

@@ -166,7 +166,7 @@ impl StatusList {
     /// [`Error::Decompress`] for a corrupt stream, [`Error::Limit`] past `max_len`,
     /// [`Error::Status`] for an empty list.
     pub fn decompress(bits: Bits, lst: &[u8], max_len: usize) -> Result<Self> {
-        Self::from_bytes(bits, crate::codec::inflate_capped(lst, max_len, LimitKind::StatusListLength)?)
+        Self::from_bytes(bits, crate::codec::inflate_large(lst, max_len, LimitKind::StatusListLength)?)
     }
 
     /// `lst`: the packed bytes, zlib at the best compression.

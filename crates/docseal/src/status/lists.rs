@@ -2,6 +2,7 @@
 //! verification.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -20,7 +21,7 @@ use crate::wire::StatusRef;
 #[derive(Debug, Clone)]
 pub struct VerifiedStatusList {
     token: StatusListToken,
-    trusted_name: String,
+    trusted_name: Arc<str>,
 }
 
 impl VerifiedStatusList {
@@ -58,6 +59,11 @@ impl VerifiedStatusList {
     #[must_use]
     pub fn trusted_name(&self) -> &str {
         &self.trusted_name
+    }
+
+    /// The signer's name, shared (each verification that consults the list names it).
+    pub(crate) fn signer_name(&self) -> Arc<str> {
+        Arc::clone(&self.trusted_name)
     }
 }
 
@@ -101,43 +107,20 @@ impl StatusLists {
     /// lists (or outside its window), or a failed signature; [`Error::Limit`] for an
     /// oversized list.
     pub fn add(&mut self, token: &[u8], trust: &TrustList, limits: &Limits) -> Result<&VerifiedStatusList> {
-        let token = StatusListToken::decode(token, limits)?;
-        let kid = <[u8; 8]>::try_from(token.kid.as_slice())
-            .map(Kid)
-            .map_err(|_| Error::status(format!("status list {}: kid must be 8 bytes", token.uri)))?;
-        let mut refusal = None;
-        let mut signed_by = None;
-        for trusted in trust.lookup(kid) {
-            if token.verify_signature(trusted.key()).is_err() {
-                continue;
-            }
-            match trusted.refusal(Scope::StatusList, trusted.issuer().unwrap_or_default(), token.issued_at) {
-                None => {
-                    signed_by = Some(trusted.name().to_owned());
-                    break;
-                }
-                Some(why) => refusal = Some(why),
-            }
-        }
-        let trusted_name = match (signed_by, refusal) {
-            (Some(name), _) => name,
-            (None, Some(why)) => {
-                return Err(Error::status(format!("status list {}: key {kid} may not sign it: {why}", token.uri)));
-            }
-            (None, None) => {
-                return Err(Error::status(format!(
-                    "status list {}: no trusted key with kid {kid} verifies its signature",
-                    token.uri
-                )));
-            }
-        };
+        let (token, trusted_name) = StatusListToken::decode_checked(token, limits, |token| signer_of(token, trust))?;
         let uri = token.uri.clone();
-        let verified = VerifiedStatusList { token, trusted_name };
-        let slot = self.by_uri.entry(uri).or_insert_with(|| verified.clone());
-        if verified.token.issued_at > slot.token.issued_at {
-            *slot = verified;
+        let verified = VerifiedStatusList { token, trusted_name: trusted_name.into() };
+        // Moved, never cloned: a national list is tens of megabytes.
+        match self.by_uri.entry(uri) {
+            std::collections::hash_map::Entry::Vacant(slot) => Ok(slot.insert(verified)),
+            std::collections::hash_map::Entry::Occupied(slot) => {
+                let slot = slot.into_mut();
+                if verified.token.issued_at > slot.token.issued_at {
+                    *slot = verified;
+                }
+                Ok(slot)
+            }
         }
-        Ok(slot)
     }
 
     /// The list at `uri`.
@@ -208,5 +191,34 @@ impl StatusLists {
             ))
         })?;
         Ok((list, status))
+    }
+}
+
+/// The trust-list name of the key scoped `status-list` whose signature holds on `token`.
+fn signer_of(token: &StatusListToken, trust: &TrustList) -> Result<String> {
+    let kid = <[u8; 8]>::try_from(token.kid.as_slice())
+        .map(Kid)
+        .map_err(|_| Error::status(format!("status list {}: kid must be 8 bytes", token.uri)))?;
+    let mut refusal = None;
+    let mut signed_by = None;
+    for trusted in trust.lookup(kid) {
+        if token.verify_signature(trusted.key()).is_err() {
+            continue;
+        }
+        match trusted.refusal(Scope::StatusList, trusted.issuer().unwrap_or_default(), token.issued_at) {
+            None => {
+                signed_by = Some(trusted.name().to_owned());
+                break;
+            }
+            Some(why) => refusal = Some(why),
+        }
+    }
+    match (signed_by, refusal) {
+        (Some(name), _) => Ok(name),
+        (None, Some(why)) => Err(Error::status(format!("status list {}: key {kid} may not sign it: {why}", token.uri))),
+        (None, None) => Err(Error::status(format!(
+            "status list {}: no trusted key with kid {kid} verifies its signature",
+            token.uri
+        ))),
     }
 }

@@ -106,65 +106,28 @@ impl StatusListToken {
     /// [`Error::Status`] for anything that is not a status list token (wrong tag or `typ`,
     /// missing claims, bad `bits`), [`Error::Decompress`] or [`Error::Limit`] for `lst`.
     pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Self> {
-        let bad = |what: String| Error::status(format!("status list token: {what}"));
-        if bytes.len() > MAX_TOKEN_LEN {
-            return Err(bad(format!("{} bytes, above the {MAX_TOKEN_LEN}-byte cap", bytes.len())));
-        }
-        let value = crate::cbor::read_one(bytes, "status list token").map_err(|e| bad(e.to_string()))?;
-        let Value::Tag(18, array) = value else {
-            return Err(bad("not a tagged COSE_Sign1 (tag 18)".into()));
-        };
-        let sign1 = CoseSign1::from_cbor_value(*array).map_err(|e| bad(e.to_string()))?;
-        let (protected, unprotected) = (&sign1.protected.header, &sign1.unprotected);
-        if !protected.crit.is_empty() {
-            return Err(bad("critical header parameters are not supported".into()));
-        }
-        let typ = protected.rest.iter().find(|(label, _)| *label == coset::Label::Int(TYP)).map(|(_, v)| v);
-        if typ != Some(&Value::Text(STATUS_LIST_TYP.into())) {
-            return Err(bad(format!("protected typ must be {STATUS_LIST_TYP:?}")));
-        }
-        let alg = protected.alg.as_ref().map(|a| match a {
-            coset::RegisteredLabelWithPrivate::Assigned(a) => *a as i64,
-            coset::RegisteredLabelWithPrivate::PrivateUse(a) => *a,
-            coset::RegisteredLabelWithPrivate::Text(_) => i64::MIN,
-        });
-        let kid = if protected.key_id.is_empty() { unprotected.key_id.clone() } else { protected.key_id.clone() };
-        let to_be_signed = sign1.tbs_data(&[]);
-        let payload = sign1.payload.ok_or_else(|| bad("detached payload".into()))?;
-        let Value::Map(claims) =
-            crate::cbor::read_one(&payload, "status list claims").map_err(|e| bad(e.to_string()))?
-        else {
-            return Err(bad("claims are not a map".into()));
-        };
-        let (mut uri, mut issued_at, mut expires_at, mut ttl, mut status_list) = (None, None, None, None, None);
-        for (key, value) in claims {
-            let key = as_int(&key);
-            let slot_taken = || bad(format!("claim {key:?} repeated"));
-            match key.and_then(|k| i64::try_from(k).ok()) {
-                Some(SUB) => {
-                    let Value::Text(s) = value else { return Err(bad("sub must be text".into())) };
-                    if uri.replace(s).is_some() {
-                        return Err(slot_taken());
-                    }
-                }
-                // The guard stores the claim; it fires only when the claim came before.
-                Some(IAT) if issued_at.replace(integer(&value, "iat")?).is_some() => return Err(slot_taken()),
-                Some(EXP) if expires_at.replace(integer(&value, "exp")?).is_some() => return Err(slot_taken()),
-                Some(TTL) => {
-                    let t = u64::try_from(integer(&value, "ttl")?).map_err(|_| bad("ttl must be positive".into()))?;
-                    if ttl.replace(t).is_some() {
-                        return Err(slot_taken());
-                    }
-                }
-                Some(STATUS_LIST) if status_list.replace(value).is_some() => return Err(slot_taken()),
-                // Other registered claims (iss, cti, ...) may appear; they decide nothing here.
-                _ => {}
-            }
-        }
-        let uri = uri.ok_or_else(|| bad("missing sub (the list's URI)".into()))?;
-        let issued_at = issued_at.ok_or_else(|| bad("missing iat".into()))?;
-        let list = read_status_list(status_list.ok_or_else(|| bad("missing status_list (65533)".into()))?, limits)?;
-        Ok(Self { alg, kid, uri, issued_at, expires_at, ttl, list, to_be_signed, signature: sign1.signature })
+        let parsed = parse(bytes)?;
+        let list = read_status_list(parsed.status_list, limits)?;
+        let Parsed { alg, kid, uri, issued_at, expires_at, ttl, to_be_signed, signature, .. } = parsed;
+        Ok(Self { alg, kid, uri, issued_at, expires_at, ttl, list, to_be_signed, signature })
+    }
+
+    /// Decodes `bytes`, lets `check` judge the signature and signer before the list is
+    /// inflated, and keeps no copy of the signed bytes: at load, memory holds the compressed
+    /// list once and the inflated list once.
+    pub(crate) fn decode_checked<T>(
+        bytes: &[u8],
+        limits: &Limits,
+        check: impl FnOnce(&Self) -> Result<T>,
+    ) -> Result<(Self, T)> {
+        let parsed = parse(bytes)?;
+        let Parsed { alg, kid, uri, issued_at, expires_at, ttl, status_list, to_be_signed, signature } = parsed;
+        let placeholder = StatusList::from_bytes(Bits::Eight, vec![0])?;
+        let mut token = Self { alg, kid, uri, issued_at, expires_at, ttl, list: placeholder, to_be_signed, signature };
+        let verdict = check(&token)?;
+        token.to_be_signed = Vec::new();
+        token.list = read_status_list(status_list, limits)?;
+        Ok((token, verdict))
     }
 
     /// Checks the signature with `key` (its algorithm must be the header's).
@@ -178,6 +141,80 @@ impl StatusListToken {
         key.verify(&self.to_be_signed, &self.signature)
             .map_err(|_| Error::status(format!("status list {}: the signature does not verify", self.uri)))
     }
+}
+
+/// A token's fields, its `status_list` still compressed.
+struct Parsed {
+    alg: Option<i64>,
+    kid: Vec<u8>,
+    uri: String,
+    issued_at: i64,
+    expires_at: Option<i64>,
+    ttl: Option<u64>,
+    status_list: Value,
+    to_be_signed: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+fn parse(bytes: &[u8]) -> Result<Parsed> {
+    let bad = |what: String| Error::status(format!("status list token: {what}"));
+    if bytes.len() > MAX_TOKEN_LEN {
+        return Err(bad(format!("{} bytes, above the {MAX_TOKEN_LEN}-byte cap", bytes.len())));
+    }
+    let value = crate::cbor::read_one(bytes, "status list token").map_err(|e| bad(e.to_string()))?;
+    let Value::Tag(18, array) = value else {
+        return Err(bad("not a tagged COSE_Sign1 (tag 18)".into()));
+    };
+    let sign1 = CoseSign1::from_cbor_value(*array).map_err(|e| bad(e.to_string()))?;
+    let (protected, unprotected) = (&sign1.protected.header, &sign1.unprotected);
+    if !protected.crit.is_empty() {
+        return Err(bad("critical header parameters are not supported".into()));
+    }
+    let typ = protected.rest.iter().find(|(label, _)| *label == coset::Label::Int(TYP)).map(|(_, v)| v);
+    if typ != Some(&Value::Text(STATUS_LIST_TYP.into())) {
+        return Err(bad(format!("protected typ must be {STATUS_LIST_TYP:?}")));
+    }
+    let alg = protected.alg.as_ref().map(|a| match a {
+        coset::RegisteredLabelWithPrivate::Assigned(a) => *a as i64,
+        coset::RegisteredLabelWithPrivate::PrivateUse(a) => *a,
+        coset::RegisteredLabelWithPrivate::Text(_) => i64::MIN,
+    });
+    let kid = if protected.key_id.is_empty() { unprotected.key_id.clone() } else { protected.key_id.clone() };
+    let to_be_signed = sign1.tbs_data(&[]);
+    let payload = sign1.payload.ok_or_else(|| bad("detached payload".into()))?;
+    let Value::Map(claims) = crate::cbor::read_one(&payload, "status list claims").map_err(|e| bad(e.to_string()))?
+    else {
+        return Err(bad("claims are not a map".into()));
+    };
+    let (mut uri, mut issued_at, mut expires_at, mut ttl, mut status_list) = (None, None, None, None, None);
+    for (key, value) in claims {
+        let key = as_int(&key);
+        let slot_taken = || bad(format!("claim {key:?} repeated"));
+        match key.and_then(|k| i64::try_from(k).ok()) {
+            Some(SUB) => {
+                let Value::Text(s) = value else { return Err(bad("sub must be text".into())) };
+                if uri.replace(s).is_some() {
+                    return Err(slot_taken());
+                }
+            }
+            // The guard stores the claim; it fires only when the claim came before.
+            Some(IAT) if issued_at.replace(integer(&value, "iat")?).is_some() => return Err(slot_taken()),
+            Some(EXP) if expires_at.replace(integer(&value, "exp")?).is_some() => return Err(slot_taken()),
+            Some(TTL) => {
+                let t = u64::try_from(integer(&value, "ttl")?).map_err(|_| bad("ttl must be positive".into()))?;
+                if ttl.replace(t).is_some() {
+                    return Err(slot_taken());
+                }
+            }
+            Some(STATUS_LIST) if status_list.replace(value).is_some() => return Err(slot_taken()),
+            // Other registered claims (iss, cti, ...) may appear; they decide nothing here.
+            _ => {}
+        }
+    }
+    let uri = uri.ok_or_else(|| bad("missing sub (the list's URI)".into()))?;
+    let issued_at = issued_at.ok_or_else(|| bad("missing iat".into()))?;
+    let status_list = status_list.ok_or_else(|| bad("missing status_list (65533)".into()))?;
+    Ok(Parsed { alg, kid, uri, issued_at, expires_at, ttl, status_list, to_be_signed, signature: sign1.signature })
 }
 
 fn integer(value: &Value, name: &str) -> Result<i64> {

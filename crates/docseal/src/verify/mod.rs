@@ -211,16 +211,14 @@ impl Verifier {
     fn check_status(&self, entry: Option<&StatusRef>, now: DateTime<Utc>) -> Result<StatusSeen> {
         let Some(entry) = entry else { return Ok(StatusSeen::NotListed) };
         if !self.policy.status_required && self.status.get(entry.uri()).is_none() {
-            return Ok(StatusSeen::Unchecked(entry.clone()));
+            return Ok(StatusSeen::Unchecked);
         }
         let (list, status) = self.status.status_at(entry, now, self.policy.clock_skew, self.policy.max_status_age)?;
         let (uri, idx) = (entry.uri().to_owned(), entry.idx());
         match status {
-            Status::Valid => Ok(StatusSeen::Valid {
-                entry: entry.clone(),
-                list_issued_at: list.issued_at().timestamp(),
-                signer: list.trusted_name().to_owned(),
-            }),
+            Status::Valid => {
+                Ok(StatusSeen::Valid { list_issued_at: list.issued_at().timestamp(), signer: list.signer_name() })
+            }
             Status::Invalid => Err(Error::Revoked { uri, idx }),
             Status::Suspended => Err(Error::Suspended { uri, idx }),
             Status::Used => Err(Error::Used { uri, idx }),

@@ -1,5 +1,6 @@
 //! The proof type a successful verification returns.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -10,7 +11,7 @@ use crate::model::dcc::{Dcc, DccClaims};
 use crate::model::{Credential, Usability, Zone};
 use crate::scope::Scope;
 use crate::time::timestamp;
-use crate::wire::{Claims, StatusRef};
+use crate::wire::Claims;
 
 /// The wire profile a credential arrived in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,17 +50,16 @@ impl Profile {
 pub enum StatusSeen {
     /// The credential names no status list.
     NotListed,
-    /// Its entry is VALID in a fresh list.
+    /// Its entry (the claims' `status`) is VALID in a fresh list.
     Valid {
-        /// The entry.
-        entry: StatusRef,
         /// When the list was signed, seconds since the epoch.
         list_issued_at: i64,
-        /// The trust-list name of the list's signer.
-        signer: String,
+        /// The trust-list name of the list's signer (shared with the loaded list: no copy
+        /// per credential on the bulk path).
+        signer: Arc<str>,
     },
     /// It names a list none was loaded for, and the policy allowed that.
-    Unchecked(StatusRef),
+    Unchecked,
 }
 
 /// A credential whose signature, issuer, validity window, document rules and the relying
@@ -188,14 +188,12 @@ impl<T, C> Verified<T, C> {
                 ),
             ),
             Check::passed(CheckKind::Freshness, checks::freshness(self.verified_at - self.issued_at, self.max_age)),
-            self.status_check(),
         ]
     }
 
-    fn status_check(&self) -> Check {
-        match &self.status {
-            StatusSeen::NotListed => Check::passed(CheckKind::Status, "the credential names no status list".into()),
-            StatusSeen::Valid { entry, list_issued_at, signer } => Check::passed(
+    fn status_check(&self, entry: Option<&crate::wire::StatusRef>) -> Check {
+        match (&self.status, entry) {
+            (StatusSeen::Valid { list_issued_at, signer }, Some(entry)) => Check::passed(
                 CheckKind::Status,
                 format!(
                     "entry {} of {} is VALID (list signed {} ago by {signer:?})",
@@ -204,11 +202,12 @@ impl<T, C> Verified<T, C> {
                     checks::duration_in_words(self.verified_at.saturating_sub(*list_issued_at).unsigned_abs())
                 ),
             ),
-            StatusSeen::Unchecked(entry) => Check {
+            (StatusSeen::Unchecked, Some(entry)) => Check {
                 kind: CheckKind::Status,
                 passed: false,
                 detail: format!("NOT checked: no status list loaded for {} (the policy allows it)", entry.uri()),
             },
+            _ => Check::passed(CheckKind::Status, "the credential names no status list".into()),
         }
     }
 
@@ -238,6 +237,7 @@ impl Verified<Credential> {
     #[must_use]
     pub fn checks(&self) -> Vec<Check> {
         let mut out = self.common_checks(&self.claims.issuer);
+        out.push(self.status_check(self.claims.status.as_ref()));
         let summary = document_summary(&self.credential);
         out.push(match &self.usability {
             Usability::Usable => Check::passed(CheckKind::Document, format!("{summary}: usable")),
@@ -255,6 +255,7 @@ impl Verified<Dcc, DccClaims> {
     #[must_use]
     pub fn checks(&self) -> Vec<Check> {
         let mut out = self.common_checks(self.claims.issuer.as_deref().unwrap_or("(none)"));
+        out.push(self.status_check(None));
         let kind = self.credential.kind().map_or("no certificate entry", |k| k.name());
         out.push(Check::passed(CheckKind::Document, format!("EU DCC ({kind}) allowed by the signer's key usage")));
         out
