@@ -1,0 +1,50 @@
+//! What the registry refuses, typed.
+
+/// A registry failure.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegistryError {
+    /// The database file cannot be opened, is not a docseal registry, or is from a newer
+    /// docseal (nothing was changed in it).
+    #[error("registry {path}: {reason}")]
+    Database {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// A third temporary pass for the same permit holder in one calendar month.
+    #[error("the permit holder {holder} already has {count} temporary passes in {month} (at most 2 per month)")]
+    PassLimit {
+        /// The permit holder (permit number without its renewal count).
+        holder: String,
+        /// `YYYY-MM`, in the issuing authority's zone.
+        month: String,
+        /// Passes already issued that month.
+        count: u32,
+    },
+    /// The document's registry status forbids a new copy.
+    #[error("{document_type} {number} is {status}: no new copy is issued")]
+    StatusForbids {
+        /// The document type.
+        document_type: String,
+        /// The document number.
+        number: String,
+        /// Its status.
+        status: String,
+    },
+    /// No such document in the registry.
+    #[error("no {document_type} {number} in the registry")]
+    UnknownDocument {
+        /// The document type.
+        document_type: String,
+        /// The document number.
+        number: String,
+    },
+    /// docseal refused to issue or sign.
+    #[error("{0}")]
+    Docseal(#[from] docseal::Error),
+    /// SQLite failed.
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
