@@ -577,9 +577,12 @@ fn status_lists_and_signed_trust_lists() {
     assert_eq!(kind(&[]), (0, "none".into()), "reinstated");
     // Lists that cannot decide: another key, a stale one, a list too short.
     sign("k.pem", &[]);
-    let (code, _, err) = run(&["verify", "--trust", "st.json", "--status", "list.cwt", &payload]);
+    let (code, json) = s.verify("st.json", &["--status", "list.cwt"], &payload);
+    assert_eq!((code, json["error"]["kind"].as_str()), (1, Some("status")), "{json}");
+    assert!(json["error"]["message"].as_str().unwrap_or("").contains("may not sign"), "{json}");
+    let (code, human, _) = run(&["verify", "--trust", "st.json", "--status", "list.cwt", &payload]);
     assert_eq!(code, 1);
-    assert!(err.contains("may not sign"), "{err}");
+    assert!(human.contains("INVALID (status)") && human.contains("list.cwt"), "{human}");
     sign("s.pem", &["--at", "2026-01-01T00:00:00Z"]);
     assert_eq!(kind(&[]), (1, "status".into()), "stale");
     assert_eq!(run(&["status", "new", "--uri", uri, "--size", "8", "--out", "list.json", "--force"]).0, 0);

@@ -90,17 +90,40 @@ pub(crate) fn verifier(args: &VerifyArgs) -> Result<Verifier, Failure> {
         };
         policy = policy.require(Requirement::DocumentType(t));
     }
+    Ok(Verifier::new(trust).with_policy(policy))
+}
+
+/// The `--status` tokens, each checked against the trust list. A token that fails is a
+/// refusal of kind `status` (or `limit`), reported like a credential's, naming the file.
+fn status_lists(args: &VerifyArgs, verifier: &Verifier) -> Result<Result<StatusLists, docseal::Error>, Failure> {
     let mut lists = StatusLists::new();
     for path in &args.status {
-        lists
-            .add(&read_bytes(path)?, &trust, policy.limits())
-            .map_err(|e| Failure::Invalid(format!("{}: {e}", path.display())))?;
+        let bytes = read_bytes(path)?;
+        if let Err(e) = lists.add(&bytes, verifier.trust_list(), verifier.policy().limits()) {
+            return Ok(Err(match e {
+                docseal::Error::Status { reason } => {
+                    docseal::Error::Status { reason: format!("{}: {reason}", path.display()) }
+                }
+                other => other,
+            }));
+        }
     }
-    Ok(Verifier::new(trust).with_policy(policy).with_status_lists(lists))
+    Ok(Ok(lists))
 }
 
 pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
     let verifier = verifier(args)?;
+    let verifier = match status_lists(args, &verifier)? {
+        Ok(lists) => verifier.with_status_lists(lists),
+        Err(e) => {
+            if args.json {
+                outln!("{}", report::invalid(&e));
+            } else {
+                human::invalid(&e);
+            }
+            return Ok(ExitCode::from(1));
+        }
+    };
     if let Some(path) = &args.bulk {
         return super::bulk::run(&verifier, path, args.at.unwrap_or_else(Utc::now));
     }
