@@ -4,8 +4,9 @@
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RegistryError {
-    /// The database file cannot be opened, is not a docseal registry, or is from a newer
-    /// docseal (nothing was changed in it).
+    /// The database cannot be opened, is not a docseal registry, or is from a newer
+    /// docseal (nothing was changed in it). `path` is the file, or the PostgreSQL URL
+    /// without its password.
     #[error("registry {path}: {reason}")]
     Database {
         /// The file.
@@ -41,10 +42,40 @@ pub enum RegistryError {
         /// The document number.
         number: String,
     },
+    /// The status change is not possible.
+    #[error("{document_type} {number} cannot go from {from} to {to}: {reason}")]
+    Transition {
+        /// The document type.
+        document_type: String,
+        /// The document number.
+        number: String,
+        /// Its status.
+        from: String,
+        /// The status asked for.
+        to: String,
+        /// Why not.
+        reason: String,
+    },
+    /// A document type this registry does not record.
+    #[error("the registry does not record {document_type} documents")]
+    Unsupported {
+        /// The document type.
+        document_type: String,
+    },
+    /// A setting out of range.
+    #[error("registry setting: {0}")]
+    Config(String),
+    /// A row this registry cannot have written (a changed or damaged database).
+    #[error("registry row: {0}")]
+    Corrupt(String),
     /// docseal refused to issue or sign.
     #[error("{0}")]
     Docseal(#[from] docseal::Error),
     /// SQLite failed.
     #[error("database: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// PostgreSQL failed.
+    #[cfg(feature = "postgres")]
+    #[error("database: {0}")]
+    Postgres(#[from] postgres::Error),
 }

@@ -1,24 +1,25 @@
-//! The SQLite backend.
+//! The SQLite backend: one file, WAL mode, schema versioned by `user_version`, every write
+//! a `BEGIN IMMEDIATE` transaction (so issuers in other threads and processes wait their
+//! turn instead of both passing a limit).
 
 use std::path::Path;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use docseal::model::Credential;
-use docseal::status::{Bits, Status, StatusList, StatusListToken, StatusRef};
-use docseal::{Issued, Issuer, Signer};
+use docseal::Issued;
+use docseal::status::{Status, StatusRef};
 use rusqlite::{Connection, OptionalExtension as _, TransactionBehavior, params};
-use sha2::Digest as _;
 
-use crate::RegistryError;
+use crate::store::{Backend, CredentialRecord, DocumentKey, ListEntries, Lookup, NewCredential, SignWith, Stats};
+use crate::{RegistryConfig, RegistryError, rules};
 
 /// The schema version this build writes; older files are migrated, newer ones refused.
-const SCHEMA_VERSION: i64 = 1;
+pub(crate) const SCHEMA_VERSION: i64 = 2;
 
 /// `application_id` (SQLite header offset 68): marks the file as a docseal registry, so a
 /// foreign SQLite file is refused instead of written to. "DSRG".
 const APPLICATION_ID: i64 = 0x4453_5247;
 
+/// Version 1: documents, their copies, the status lists.
 const SCHEMA_V1: &str = "
 CREATE TABLE documents (
     id INTEGER PRIMARY KEY,
@@ -49,59 +50,43 @@ CREATE TABLE status_lists (
 );
 ";
 
-/// Where status lists live and how large they are.
-#[derive(Debug, Clone)]
-pub struct RegistryConfig {
-    uri_base: String,
-    list_size: u64,
-}
+/// Version 2: the settings stored in the file (version 1 took them from each caller), the
+/// copies of a document found by index, and a log of status changes.
+const SCHEMA_V2: &str = "
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE INDEX credentials_by_document ON credentials (document_id);
+CREATE TABLE status_changes (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents (id),
+    changed_at INTEGER NOT NULL,
+    from_status INTEGER NOT NULL,
+    to_status INTEGER NOT NULL
+);
+";
 
-impl RegistryConfig {
-    /// Lists at `uri_base/1`, `uri_base/2`, ... of 1,048,576 two-bit entries each.
-    ///
-    /// # Errors
-    /// [`RegistryError::Docseal`] for a base that is no usable URI.
-    pub fn new(uri_base: &str) -> Result<Self, RegistryError> {
-        StatusRef::new(format!("{uri_base}/1"), 0)?;
-        Ok(Self { uri_base: uri_base.trim_end_matches('/').to_owned(), list_size: 1 << 20 })
-    }
+/// The columns of a [`CredentialRecord`], in [`record`]'s order.
+const RECORD_COLUMNS: &str = "d.document_type, d.document_number, d.holder_key, d.first_month, c.cti, c.kid, c.iat, \
+     c.exp, c.payload_sha256, d.status_uri, d.status_idx, d.status \
+     FROM credentials c JOIN documents d ON d.id = c.document_id";
 
-    /// Entries per list (a new list starts when one is full).
-    #[must_use]
-    pub fn with_list_size(mut self, size: u64) -> Self {
-        self.list_size = size.max(8);
-        self
-    }
-}
-
-/// The registry over one SQLite file.
-pub struct Registry {
+/// The registry in one SQLite file.
+pub struct SqliteBackend {
     conn: Connection,
     config: RegistryConfig,
 }
 
-impl std::fmt::Debug for Registry {
+impl std::fmt::Debug for SqliteBackend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Registry").field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("SqliteBackend").field("config", &self.config).finish_non_exhaustive()
     }
 }
 
-fn document_keys(credential: &Credential) -> (String, String, String) {
-    match credential {
-        Credential::Passport(p) => {
-            ("passport".into(), p.data().document_number.clone(), p.data().document_number.clone())
-        }
-        Credential::DrivingLicence(l) => {
-            ("driving-licence".into(), l.front().document_number.clone(), l.front().document_number.clone())
-        }
-        Credential::TemporaryPass(p) => ("temporary-pass".into(), p.data().pass_number.clone(), p.holder().to_owned()),
-        // A document type added to the core later is recorded under its own name.
-        other => (other.document_type().name().into(), String::new(), String::new()),
-    }
-}
-
-impl Registry {
-    /// Opens (creating on first use) the registry at `path`: WAL mode, the schema created or
+impl SqliteBackend {
+    /// Opens the registry at `path`, creating it with `config` on first use (an existing
+    /// registry keeps the settings it was created with); WAL mode; an older schema
     /// migrated. A file that is not a docseal registry, or one from a newer docseal, is
     /// refused and left as it is.
     ///
@@ -110,6 +95,7 @@ impl Registry {
     pub fn open(path: &Path, config: &RegistryConfig) -> Result<Self, RegistryError> {
         let db_error = |reason: String| RegistryError::Database { path: path.display().to_string(), reason };
         let conn = Connection::open(path).map_err(|e| db_error(e.to_string()))?;
+        // Other issuers hold the write lock for one credential at a time: wait for them.
         conn.busy_timeout(Duration::from_secs(30)).map_err(|e| db_error(e.to_string()))?;
         // Reading the header first: a file that is not SQLite fails here, before any write.
         let read = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
@@ -125,154 +111,224 @@ impl Registry {
             return Err(db_error(format!("schema version {version} is newer than this docseal's ({SCHEMA_VERSION})")));
         }
         conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| db_error(e.to_string()))?;
+        // FULL: each commit is on disk before its credential is handed out, power cut or not.
+        conn.pragma_update(None, "synchronous", "FULL").map_err(|e| db_error(e.to_string()))?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| db_error(e.to_string()))?;
-        let mut registry = Self { conn, config: config.clone() };
-        registry.migrate(version).map_err(|e| db_error(e.to_string()))?;
-        Ok(registry)
+        let mut backend = Self { conn, config: config.clone() };
+        backend.migrate(version, config).map_err(|e| db_error(e.to_string()))?;
+        backend.config = backend.stored_config().map_err(|e| db_error(e.to_string()))?;
+        Ok(backend)
     }
 
-    fn migrate(&mut self, from: i64) -> rusqlite::Result<()> {
+    /// Brings the schema from `from` to [`SCHEMA_VERSION`] in one transaction: a failure
+    /// leaves the file at its old version.
+    fn migrate(&mut self, from: i64, config: &RegistryConfig) -> rusqlite::Result<()> {
+        if from == SCHEMA_VERSION {
+            return Ok(());
+        }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if from < 1 {
+        // Another process may have created or migrated the file since the header was read.
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now < 1 {
             tx.execute_batch(SCHEMA_V1)?;
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        }
+        if now < 2 {
+            tx.execute_batch(SCHEMA_V2)?;
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES ('status_uri_base', ?1), ('status_list_size', ?2)",
+                params![config.uri_base, config.list_size.to_string()],
+            )?;
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()
     }
 
-    /// Issues a copy of `credential` generated at `at` and records it, in one transaction:
-    /// the rules checked, the document's status entry allocated (or its existing one kept),
-    /// the credential signed with that entry and its row inserted. The credential is
-    /// returned only after the commit; a failure anywhere leaves no row.
-    ///
-    /// # Errors
-    /// [`RegistryError::PassLimit`], [`RegistryError::StatusForbids`], docseal's refusal, or
-    /// the database's.
-    pub fn issue<S: Signer>(
-        &mut self,
-        issuer: &Issuer<S>,
-        credential: &Credential,
-        at: DateTime<Utc>,
-    ) -> Result<Issued, RegistryError> {
-        let (document_type, number, holder) = document_keys(credential);
-        let month = credential.zone().date_at(at).format("%Y-%m").to_string();
+    fn stored_config(&self) -> Result<RegistryConfig, RegistryError> {
+        let setting = |key: &str| -> Result<String, RegistryError> {
+            self.conn
+                .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| RegistryError::Corrupt(format!("no setting {key}")))
+        };
+        let size = setting("status_list_size")?;
+        let size = size.parse().map_err(|_| RegistryError::Corrupt(format!("status_list_size {size:?}")))?;
+        RegistryConfig::new(&setting("status_uri_base")?)?.with_list_size(size)
+    }
+}
+
+/// A stored integer that must be a count or an index.
+pub(crate) fn unsigned(value: i64, what: &str) -> Result<u64, RegistryError> {
+    u64::try_from(value).map_err(|_| RegistryError::Corrupt(format!("{what} {value}")))
+}
+
+/// An index or count as SQL stores it.
+pub(crate) fn signed(value: u64) -> Result<i64, RegistryError> {
+    i64::try_from(value).map_err(|_| RegistryError::Corrupt(format!("{value} does not fit a database integer")))
+}
+
+/// A row of [`RECORD_COLUMNS`] as stored, checked by [`to_record`].
+type RawRecord = (DocumentKey, Vec<u8>, Vec<u8>, i64, i64, Vec<u8>, String, i64, u8);
+
+fn record(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawRecord> {
+    Ok((
+        DocumentKey { document_type: row.get(0)?, number: row.get(1)?, holder: row.get(2)?, month: row.get(3)? },
+        row.get(4)?,
+        row.get(5)?,
+        row.get(6)?,
+        row.get(7)?,
+        row.get(8)?,
+        row.get(9)?,
+        row.get(10)?,
+        row.get(11)?,
+    ))
+}
+
+pub(crate) fn to_record(
+    (document, cti, kid, iat, exp, sha, uri, idx, status): RawRecord,
+) -> Result<CredentialRecord, RegistryError> {
+    let payload_sha256 = sha.try_into().map_err(|_| {
+        RegistryError::Corrupt(format!("credential {}: a payload hash that is not 32 bytes", crate::hex(&cti)))
+    })?;
+    Ok(CredentialRecord {
+        document,
+        credential: NewCredential { cti, kid, iat, exp, payload_sha256 },
+        status_entry: StatusRef::new(uri, unsigned(idx, "status index")?)?,
+        status: Status::from_value(status),
+    })
+}
+
+impl Backend for SqliteBackend {
+    fn issue(&mut self, document: &DocumentKey, sign: &mut SignWith<'_>) -> Result<Issued, RegistryError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let existing: Option<(i64, String, i64, u8)> = tx
+        let recorded: Option<(i64, String, i64, u8)> = tx
             .query_row(
                 "SELECT id, status_uri, status_idx, status FROM documents WHERE document_type = ?1 AND document_number = ?2",
-                params![document_type, number],
+                params![document.document_type, document.number],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        let (document_id, entry) = match existing {
-            Some((_, _, _, status)) if status != 0 => {
-                return Err(RegistryError::StatusForbids {
-                    document_type,
-                    number,
-                    status: Status::from_value(status).to_string(),
-                });
-            }
-            Some((id, uri, idx, _)) => (id, StatusRef::new(uri, u64::try_from(idx).unwrap_or_default())?),
+        rules::may_issue(document, recorded.as_ref().map(|r| Status::from_value(r.3)), || {
+            Ok(tx.query_row(
+                "SELECT count(*) FROM documents WHERE document_type = ?1 AND holder_key = ?2 AND first_month = ?3",
+                params![document.document_type, document.holder, document.month],
+                |r| r.get(0),
+            )?)
+        })?;
+        let (document_id, entry) = match recorded {
+            Some((id, uri, idx, _)) => (id, StatusRef::new(uri, unsigned(idx, "status index")?)?),
             None => {
-                if let Credential::TemporaryPass(_) = credential {
-                    let count: u32 = tx.query_row(
-                        "SELECT count(*) FROM documents WHERE document_type = 'temporary-pass' AND holder_key = ?1 AND first_month = ?2",
-                        params![holder, month],
-                        |r| r.get(0),
-                    )?;
-                    if count >= 2 {
-                        return Err(RegistryError::PassLimit { holder, month, count });
-                    }
-                }
                 let entry = allocate(&tx, &self.config)?;
                 tx.execute(
-                    "INSERT INTO documents (document_type, document_number, holder_key, first_month, status_uri, status_idx) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![document_type, number, holder, month, entry.uri(), i64::try_from(entry.idx()).unwrap_or(i64::MAX)],
+                    "INSERT INTO documents (document_type, document_number, holder_key, first_month, status_uri, status_idx) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        document.document_type,
+                        document.number,
+                        document.holder,
+                        document.month,
+                        entry.uri(),
+                        signed(entry.idx())?
+                    ],
                 )?;
                 (tx.last_insert_rowid(), entry)
             }
         };
-        let prepared = match credential {
-            // The registry is the pass history: the monthly limit was checked above.
-            Credential::TemporaryPass(pass) => issuer.prepare_pass(pass, at, &[][..])?,
-            other => issuer.prepare(other)?,
-        }
-        .with_status(entry);
-        let issued = issuer.issue_prepared(&prepared, at)?;
+        let (issued, row) = sign(&entry)?;
         tx.execute(
             "INSERT INTO credentials (cti, document_id, kid, iat, exp, payload_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                issued.claims.cti.to_vec(),
-                document_id,
-                issuer.key().kid().0.to_vec(),
-                issued.claims.issued_at,
-                issued.claims.expires_at,
-                sha2::Sha256::digest(issued.text.as_bytes()).to_vec()
-            ],
+            params![row.cti, document_id, row.kid, row.iat, row.exp, row.payload_sha256.to_vec()],
         )?;
         tx.commit()?;
         Ok(issued)
     }
 
-    /// Sets a document's status (revoke, suspend, reinstate, mark used); the next
-    /// [`Registry::publish`] carries it to relying parties.
-    ///
-    /// # Errors
-    /// [`RegistryError::UnknownDocument`], or the database's.
-    pub fn set_status(&mut self, document_type: &str, number: &str, status: Status) -> Result<(), RegistryError> {
-        let changed = self.conn.execute(
-            "UPDATE documents SET status = ?1 WHERE document_type = ?2 AND document_number = ?3",
-            params![status.value(), document_type, number],
-        )?;
-        if changed == 0 {
-            return Err(RegistryError::UnknownDocument { document_type: document_type.into(), number: number.into() });
+    fn set_status(&mut self, document_type: &str, number: &str, to: Status) -> Result<Status, RegistryError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (id, from): (i64, u8) = tx
+            .query_row(
+                "SELECT id, status FROM documents WHERE document_type = ?1 AND document_number = ?2",
+                params![document_type, number],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| RegistryError::UnknownDocument {
+                document_type: document_type.into(),
+                number: number.into(),
+            })?;
+        let from = Status::from_value(from);
+        rules::transition(document_type, number, from, to)?;
+        if from != to {
+            tx.execute("UPDATE documents SET status = ?1 WHERE id = ?2", params![to.value(), id])?;
+            tx.execute(
+                "INSERT INTO status_changes (document_id, changed_at, from_status, to_status) \
+                 VALUES (?1, unixepoch(), ?2, ?3)",
+                params![id, from.value(), to.value()],
+            )?;
         }
-        Ok(())
+        tx.commit()?;
+        Ok(from)
     }
 
-    /// How many copies of a document were issued.
-    ///
-    /// # Errors
-    /// The database's.
-    pub fn credentials_of(&self, document_type: &str, number: &str) -> Result<u64, RegistryError> {
-        let count: i64 = self.conn.query_row(
-            "SELECT count(*) FROM credentials c JOIN documents d ON d.id = c.document_id WHERE d.document_type = ?1 AND d.document_number = ?2",
-            params![document_type, number],
-            |r| r.get(0),
-        )?;
-        Ok(u64::try_from(count).unwrap_or_default())
+    fn credentials(&mut self, lookup: Lookup<'_>) -> Result<Vec<CredentialRecord>, RegistryError> {
+        let rows = match lookup {
+            Lookup::Cti(cti) => {
+                let mut query = self.conn.prepare_cached(&format!("SELECT {RECORD_COLUMNS} WHERE c.cti = ?1"))?;
+                query.query_map(params![cti], record)?.collect::<Result<Vec<_>, _>>()?
+            }
+            Lookup::Document { document_type, number } => {
+                let mut query = self.conn.prepare_cached(&format!(
+                    "SELECT {RECORD_COLUMNS} WHERE d.document_type = ?1 AND d.document_number = ?2 ORDER BY c.rowid"
+                ))?;
+                query.query_map(params![document_type, number], record)?.collect::<Result<Vec<_>, _>>()?
+            }
+            Lookup::Recent(limit) => {
+                let mut query =
+                    self.conn.prepare_cached(&format!("SELECT {RECORD_COLUMNS} ORDER BY c.rowid DESC LIMIT ?1"))?;
+                query.query_map(params![limit], record)?.collect::<Result<Vec<_>, _>>()?
+            }
+        };
+        rows.into_iter().map(to_record).collect()
     }
 
-    /// Signs every status list as a Status List Token valid from `now` for `valid_for`:
-    /// `(uri, token bytes)` for each.
-    ///
-    /// # Errors
-    /// The signer's or the database's.
-    pub fn publish(
-        &self,
-        signer: &(impl Signer + ?Sized),
-        now: DateTime<Utc>,
-        valid_for: Duration,
-    ) -> Result<Vec<(String, Vec<u8>)>, RegistryError> {
-        let mut lists = self.conn.prepare("SELECT uri, size FROM status_lists ORDER BY uri")?;
+    fn stats(&mut self) -> Result<Stats, RegistryError> {
+        // One read transaction: the counts agree with each other.
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let mut documents = tx.prepare("SELECT document_type, count(*) FROM documents GROUP BY 1 ORDER BY 1")?;
+        let documents: Vec<(String, i64)> =
+            documents.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        let mut by_status = tx.prepare("SELECT status, count(*) FROM documents GROUP BY 1 ORDER BY 1")?;
+        let by_status: Vec<(i64, i64)> =
+            by_status.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        let credentials: i64 = tx.query_row("SELECT count(*) FROM credentials", [], |r| r.get(0))?;
+        let mut lists = tx.prepare("SELECT uri, next_index, size FROM status_lists ORDER BY rowid")?;
+        let lists: Vec<(String, i64, i64)> =
+            lists.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+        crate::store::stats_from(documents, by_status, credentials, lists)
+    }
+
+    fn status_lists(&mut self) -> Result<Vec<ListEntries>, RegistryError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let mut lists = tx.prepare("SELECT uri, size FROM status_lists ORDER BY rowid")?;
         let lists: Vec<(String, i64)> =
             lists.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
         let mut out = Vec::with_capacity(lists.len());
+        let mut rows = tx.prepare("SELECT status_idx, status FROM documents WHERE status_uri = ?1 AND status != 0")?;
         for (uri, size) in lists {
-            let mut list = StatusList::new(Bits::Two, u64::try_from(size).unwrap_or(0))?;
-            let mut rows =
-                self.conn.prepare("SELECT status_idx, status FROM documents WHERE status_uri = ?1 AND status != 0")?;
-            for row in rows.query_map(params![uri], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, u8>(1)?)))? {
-                let (idx, status) = row?;
-                list.set(u64::try_from(idx).unwrap_or(u64::MAX), Status::from_value(status))?;
-            }
-            let iat = now.timestamp();
-            let exp = iat.saturating_add(i64::try_from(valid_for.as_secs()).unwrap_or(i64::MAX));
-            let token = StatusListToken::sign(signer, &uri, &list, iat, exp, Some(valid_for.as_secs().min(86_400)))?;
-            out.push((uri, token));
+            let entries = rows
+                .query_map(params![uri], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, u8>(1)?)))?
+                .map(|row| {
+                    let (idx, status) = row?;
+                    Ok((unsigned(idx, "status index")?, Status::from_value(status)))
+                })
+                .collect::<Result<_, RegistryError>>()?;
+            out.push(ListEntries { uri, size: unsigned(size, "list size")?, entries });
         }
         Ok(out)
+    }
+
+    fn config(&self) -> &RegistryConfig {
+        &self.config
     }
 }
 
@@ -288,15 +344,15 @@ fn allocate(tx: &rusqlite::Transaction<'_>, config: &RegistryConfig) -> Result<S
     let (uri, idx) = match open {
         Some(found) => found,
         None => {
-            let n: i64 = tx.query_row("SELECT count(*) FROM status_lists", [], |r| r.get(0))?;
-            let uri = format!("{}/{}", config.uri_base, n + 1);
+            let lists: i64 = tx.query_row("SELECT count(*) FROM status_lists", [], |r| r.get(0))?;
+            let uri = config.list_uri(unsigned(lists, "list count")? + 1);
             tx.execute(
                 "INSERT INTO status_lists (uri, bits, size, next_index) VALUES (?1, 2, ?2, 0)",
-                params![uri, i64::try_from(config.list_size).unwrap_or(i64::MAX)],
+                params![uri, signed(config.list_size)?],
             )?;
             (uri, 0)
         }
     };
     tx.execute("UPDATE status_lists SET next_index = next_index + 1 WHERE uri = ?1", params![uri])?;
-    Ok(StatusRef::new(uri, u64::try_from(idx).unwrap_or_default())?)
+    Ok(StatusRef::new(uri, unsigned(idx, "status index")?)?)
 }
