@@ -41,6 +41,8 @@ pub(crate) enum Command {
     /// Sign a trust list with the trust anchor's key, or show one.
     #[command(subcommand)]
     Trust(TrustCommand),
+    /// The issuer's registry: every credential issued, document status, published status lists.
+    Registry(RegistryArgs),
     /// Issue, render and verify a sample licence, then show a tampered copy refused.
     Demo {
         /// Where to write the demo's QR image (default: the system's temp directory).
@@ -139,16 +141,100 @@ pub(crate) struct IssueArgs {
     /// Replace an existing QR file.
     #[arg(long)]
     pub(crate) force: bool,
-    /// Temporary passes: the holder's passes issued so far, a JSON array of
-    /// `{"permit_number": ..., "issued_on": "YYYY-MM-DD"}` (the limit is 2 per calendar month).
-    #[arg(long)]
-    pub(crate) history: Option<PathBuf>,
-    /// The status list this document's entry is in (its URI, the list token's `sub`).
-    #[arg(long, requires = "status_index")]
+    #[command(flatten)]
+    pub(crate) registry: RegistryLocation,
+    /// Issue without recording (throwaway credentials): no pass limit across runs, no
+    /// status entry unless `--status-uri` gives one.
+    #[arg(long, conflicts_with = "registry")]
+    pub(crate) no_registry: bool,
+    /// With `--no-registry`: the status list this document's entry is in (its URI, the list
+    /// token's `sub`). The registry allocates entries itself.
+    #[arg(long, requires_all = ["status_index", "no_registry"])]
     pub(crate) status_uri: Option<String>,
-    /// The document's index in that list (keep it across refreshed copies).
+    /// With `--no-registry`: the document's index in that list (keep it across refreshed copies).
     #[arg(long, requires = "status_uri")]
     pub(crate) status_index: Option<u64>,
+}
+
+/// Where the registry is: a SQLite file (created on first use) or a PostgreSQL URL.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct RegistryLocation {
+    /// The registry: a SQLite file, or `postgres://user@host/db`; default `$DOCSEAL_REGISTRY`,
+    /// else `docseal.db` in the working directory.
+    #[arg(long = "registry", value_name = "PATH|URL")]
+    pub(crate) registry: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RegistryArgs {
+    #[command(flatten)]
+    pub(crate) location: RegistryLocation,
+    #[command(subcommand)]
+    pub(crate) command: RegistryCommand,
+}
+
+/// A recorded document: by one of its credential ids, or by type and number.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct DocumentArg {
+    /// A credential id (32 hex digits, `credential_id` in `verify --json`), or a document
+    /// type (`licence`, `passport`, `temp-pass`) followed by the document number.
+    #[arg(num_args = 1..=2, required = true, value_name = "CTI | TYPE NUMBER")]
+    pub(crate) target: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RegistryCommand {
+    /// Create the registry with its status-list settings (`issue` creates one with defaults).
+    Init {
+        /// The status lists' URI base: lists are BASE/1, BASE/2, ...
+        #[arg(long)]
+        status_base: Option<String>,
+        /// Entries per status list.
+        #[arg(long, default_value_t = docseal_registry::DEFAULT_LIST_SIZE)]
+        list_size: u64,
+    },
+    /// The most recently issued credentials, newest first (or every copy of one document).
+    List {
+        /// How many.
+        #[arg(long, default_value = "20")]
+        limit: u32,
+        /// Only this document: its type and number.
+        #[arg(long, num_args = 2, value_names = ["TYPE", "NUMBER"])]
+        document: Option<Vec<String>>,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One credential, by id, as JSON.
+    Show {
+        /// The credential id (32 hex digits).
+        cti: String,
+    },
+    /// Revoke a document for good (status INVALID): every copy is refused.
+    Revoke(DocumentArg),
+    /// Suspend a document (status SUSPENDED): refused until reinstated.
+    Suspend(DocumentArg),
+    /// Reinstate a suspended document (status VALID).
+    Reinstate(DocumentArg),
+    /// Mark a one-time temporary pass as used (presented at a border).
+    MarkUsed(DocumentArg),
+    /// Sign every status list into DIR (one `.cwt` token per list) with `index.json` beside them.
+    Publish {
+        /// The status-list signing key (PKCS#8 PEM); its trust entry needs `status-list`.
+        #[arg(long)]
+        key: PathBuf,
+        /// Where to write the tokens and the index.
+        #[arg(long)]
+        out_dir: PathBuf,
+        /// How long relying parties may use the tokens (their `exp`).
+        #[arg(long, value_parser = parse_duration, default_value = "7d")]
+        valid_for: Duration,
+        /// Signing time (RFC 3339); default now.
+        #[arg(long, value_parser = parse_time)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// Counts: documents by type and status, credentials, status-list entries.
+    Stats,
 }
 
 #[derive(Debug, Subcommand)]
@@ -272,8 +358,9 @@ pub(crate) struct VerifyArgs {
     /// Accept a signed list past its next update (with a warning) instead of refusing it.
     #[arg(long, requires = "trust_anchor")]
     pub(crate) accept_overdue_trust: bool,
-    /// A Status List Token (raw CBOR) to check credentials against; repeat for several.
-    #[arg(long = "status", value_name = "FILE")]
+    /// A Status List Token (raw CBOR) to check credentials against, or a folder of them
+    /// (every `.cwt` in it, as `registry publish` writes); repeat for several.
+    #[arg(long = "status", value_name = "FILE|DIR")]
     pub(crate) status: Vec<PathBuf>,
     /// Refuse status lists signed longer ago than this (e.g. `2d`).
     #[arg(long, value_parser = parse_duration)]

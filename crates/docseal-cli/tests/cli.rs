@@ -77,8 +77,22 @@ fn setup(alg: &str) -> Setup {
     let public = std::fs::read_to_string(d.join("k.pub")).expect("k.pub");
     std::fs::write(d.join("t.json"), trust_json(&public, None)).expect("t.json");
     std::fs::write(d.join("passport-only.json"), trust_json(&public, Some("passport"))).expect("scoped");
-    let issue =
-        docseal(d, &["issue", "licence", "--data", "lic.json", "--key", "k.pem", "--issuer", "X", "--qr", "out.png"]);
+    let issue = docseal(
+        d,
+        &[
+            "issue",
+            "licence",
+            "--data",
+            "lic.json",
+            "--key",
+            "k.pem",
+            "--issuer",
+            "X",
+            "--qr",
+            "out.png",
+            "--no-registry",
+        ],
+    );
     assert_eq!(issue.status.code(), Some(0), "{}", String::from_utf8_lossy(&issue.stderr));
     assert!(String::from_utf8_lossy(&issue.stderr).contains("QR version"));
     Setup { payload: stdout(&issue), dir }
@@ -194,8 +208,22 @@ fn bad_input_never_panics_and_writes_nothing() {
     assert!(matches!(verify_stdin(&binary).0, Some(1 | 2)));
 
     std::fs::write(d.join("bad.json"), "{ not json").expect("bad.json");
-    let out =
-        docseal(d, &["issue", "licence", "--data", "bad.json", "--key", "k.pem", "--issuer", "X", "--qr", "bad.png"]);
+    let out = docseal(
+        d,
+        &[
+            "issue",
+            "licence",
+            "--data",
+            "bad.json",
+            "--key",
+            "k.pem",
+            "--issuer",
+            "X",
+            "--qr",
+            "bad.png",
+            "--no-registry",
+        ],
+    );
     assert!(matches!(out.status.code(), Some(1 | 2)));
     assert!(out.stdout.is_empty(), "no payload printed");
     assert!(!d.join("bad.png").exists(), "no QR written");
@@ -248,7 +276,8 @@ fn all_documents_with_both_algorithms() {
             let example = docseal(d, &["example", kind]);
             std::fs::write(d.join(format!("{kind}.json")), &example.stdout).expect("write example");
             let data = format!("{kind}.json");
-            let issue = docseal(d, &["issue", kind, "--data", &data, "--key", "k.pem", "--issuer", "X"]);
+            let issue =
+                docseal(d, &["issue", kind, "--data", &data, "--key", "k.pem", "--issuer", "X", "--no-registry"]);
             assert_eq!(issue.status.code(), Some(0), "{kind}: {}", String::from_utf8_lossy(&issue.stderr));
             let (code, json) = s.verify("t.json", &[], &stdout(&issue));
             assert_eq!(code, 0, "{json}");
@@ -270,7 +299,7 @@ fn document_rules_at_the_command_line() {
         std::fs::write(d.join(target), json.to_string()).expect("write");
     };
     let issue = |kind: &str, data: &str, extra: &[&str]| {
-        let mut args = vec!["issue", kind, "--data", data, "--key", "k.pem", "--issuer", "X"];
+        let mut args = vec!["issue", kind, "--data", data, "--key", "k.pem", "--issuer", "X", "--no-registry"];
         args.extend_from_slice(extra);
         docseal(d, &args)
     };
@@ -305,12 +334,6 @@ fn document_rules_at_the_command_line() {
     refused(&issue("temp-pass", "eight.json", &[]), "at most 7");
     edit("pass.json", "late.json", &|j| j["permit_expiry_date"] = j["valid_from"].clone());
     refused(&issue("temp-pass", "late.json", &[]), "permit_expiry_date");
-    let today = Utc::now().date_naive().to_string();
-    let history = format!(
-        r#"[{{"permit_number": "H1234567800", "issued_on": "{today}"}}, {{"permit_number": "H1234567801", "issued_on": "{today}"}}]"#
-    );
-    std::fs::write(d.join("history.json"), history).expect("history");
-    refused(&issue("temp-pass", "pass.json", &["--history", "history.json"]), "at most 2 per month");
     let pass = issue("temp-pass", "pass.json", &[]);
     assert_eq!(pass.status.code(), Some(0));
     let pass = stdout(&pass);
@@ -491,9 +514,11 @@ fn issue_with_keys_inside_softhsm() {
         assert_eq!(keygen.status.code(), Some(0), "{}", String::from_utf8_lossy(&keygen.stderr));
         let public = std::fs::read_to_string(d.join(&pub_file)).expect("public key written");
         std::fs::write(d.join("hsm-trust.json"), trust_json(&public, None)).expect("trust");
-        let issue_args =
-            [&["issue", "licence", "--data", "lic.json", "--issuer", "HSM", "--pkcs11-key", label][..], &token]
-                .concat();
+        let issue_args = [
+            &["issue", "licence", "--data", "lic.json", "--issuer", "HSM", "--no-registry", "--pkcs11-key", label][..],
+            &token,
+        ]
+        .concat();
         let no_pin = run(&issue_args, None);
         assert_eq!(no_pin.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&no_pin.stderr).contains("DOCSEAL_PKCS11_PIN"));
@@ -550,6 +575,7 @@ fn status_lists_and_signed_trust_lists() {
         "k.pem",
         "--issuer",
         "X",
+        "--no-registry",
         "--status-uri",
         uri,
         "--status-index",
@@ -622,4 +648,164 @@ fn status_lists_and_signed_trust_lists() {
     bytes[middle] ^= 0x01;
     std::fs::write(d.join("st.cose"), bytes).expect("write");
     assert_eq!(signed("root.pub", &[]).0, 2, "one flipped byte");
+}
+
+/// A temporary pass for permit H1234567801 numbered `number`, valid from today.
+fn write_pass(d: &Path, name: &str, number: &str) {
+    let mut pass: Value = serde_json::from_slice(&docseal(d, &["example", "temp-pass"]).stdout).expect("pass");
+    pass["pass_number"] = number.into();
+    std::fs::write(d.join(name), pass.to_string()).expect("write pass");
+}
+
+fn keys(d: &Path) {
+    for (key, public) in [("k.pem", "k.pub"), ("s.pem", "s.pub")] {
+        assert_eq!(docseal(d, &["keygen", "--alg", "ed25519", "--out", key, "--pub", public]).status.code(), Some(0));
+    }
+    let pem = |f: &str| std::fs::read_to_string(d.join(f)).expect("pub");
+    let trust = format!(
+        r#"{{"version": 1, "issuers": [{{"name": "A", "public_key": {:?}}}, {{"name": "S", "public_key": {:?}, "documents": ["status-list"]}}]}}"#,
+        pem("k.pub"),
+        pem("s.pub")
+    );
+    std::fs::write(d.join("t.json"), trust).expect("trust");
+}
+
+#[test]
+fn the_registry_records_limits_and_publishes_status() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    keys(d);
+    let issue =
+        |kind: &str, data: &str| docseal(d, &["issue", kind, "--data", data, "--key", "k.pem", "--issuer", "A"]);
+    // Three passes for one permit in one month, each its own process: the third is refused.
+    for n in 1..=3 {
+        write_pass(d, &format!("p{n}.json"), &format!("TP000{n}"));
+    }
+    let first = issue("temp-pass", "p1.json");
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(String::from_utf8_lossy(&first.stderr).contains("created the registry docseal.db"));
+    assert_eq!(issue("temp-pass", "p2.json").status.code(), Some(0));
+    let third = issue("temp-pass", "p3.json");
+    assert_eq!(third.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&third.stderr).contains("refused (pass-limit)"), "{:?}", third);
+    assert!(third.stdout.is_empty(), "no credential printed");
+    // A refreshed copy of pass 1 still issues; --no-registry issues without counting.
+    assert_eq!(issue("temp-pass", "p1.json").status.code(), Some(0));
+    let stats: Value = serde_json::from_slice(&docseal(d, &["registry", "stats"]).stdout).expect("stats");
+    assert_eq!((stats["credentials"].as_u64(), stats["documents"]["temporary-pass"].as_u64()), (Some(3), Some(2)));
+
+    // The licence: suspended and published, the desk refuses it; reinstated, valid again.
+    std::fs::write(d.join("lic.json"), docseal(d, &["example", "licence"]).stdout).expect("lic");
+    let licence = stdout(&issue("licence", "lic.json"));
+    let publish = || {
+        let out = docseal(d, &["registry", "publish", "--key", "s.pem", "--out-dir", "status"]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    let desk = || {
+        let out = docseal(d, &["verify", "--trust", "t.json", "--status", "status", "--json", &licence]);
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        (out.status.code(), json["error"]["kind"].as_str().unwrap_or("none").to_owned(), json)
+    };
+    publish();
+    let (code, _, json) = desk();
+    assert_eq!(code, Some(0), "{json}");
+    let cti = json["credential_id"].as_str().expect("credential_id").to_owned();
+    let suspend = docseal(d, &["registry", "suspend", "licence", "110105199003070017"]);
+    assert_eq!(stdout(&suspend), "driving-licence 110105199003070017: VALID -> SUSPENDED");
+    assert_eq!(desk().1, "none", "not yet published");
+    publish();
+    assert_eq!((desk().0, desk().1), (Some(1), "suspended".to_owned()));
+    let refused = issue("licence", "lic.json");
+    assert_eq!(refused.status.code(), Some(1), "no new copy of a suspended licence");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("status-forbids"));
+    assert_eq!(docseal(d, &["registry", "reinstate", &cti]).status.code(), Some(0), "by credential id");
+    publish();
+    assert_eq!(desk().0, Some(0), "reinstated");
+    let shown: Value = serde_json::from_slice(&docseal(d, &["registry", "show", &cti]).stdout).expect("show");
+    assert_eq!(
+        (shown["document_number"].as_str(), shown["status"].as_str()),
+        (Some("110105199003070017"), Some("VALID"))
+    );
+    let index: Value =
+        serde_json::from_slice(&std::fs::read(d.join("status/index.json")).expect("index")).expect("json");
+    assert_eq!(index["lists"][0]["file"], "1.cwt");
+    // Revoked is final; a licence cannot be used up.
+    assert_eq!(docseal(d, &["registry", "revoke", &cti]).status.code(), Some(0));
+    let back = docseal(d, &["registry", "reinstate", &cti]);
+    assert_eq!(back.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&back.stderr).contains("stays revoked"));
+    assert_eq!(docseal(d, &["registry", "mark-used", "passport", "nope"]).status.code(), Some(2), "unknown");
+
+    // A file that is not a registry is refused, named, and left as it was.
+    std::fs::write(d.join("notes.db"), "shopping list").expect("notes");
+    let out = docseal(
+        d,
+        &["issue", "licence", "--data", "lic.json", "--key", "k.pem", "--issuer", "A", "--registry", "notes.db"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("notes.db") && out.stdout.is_empty());
+    assert_eq!(std::fs::read_to_string(d.join("notes.db")).expect("notes"), "shopping list");
+    // DOCSEAL_REGISTRY chooses the file.
+    let out = Command::new(env!("CARGO_BIN_EXE_docseal"))
+        .args(["issue", "licence", "--data", "lic.json", "--key", "k.pem", "--issuer", "A"])
+        .current_dir(d)
+        .env("DOCSEAL_REGISTRY", "other.db")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(d.join("other.db").exists());
+}
+
+/// A fresh PostgreSQL database when `DOCSEAL_TEST_POSTGRES` names a server.
+fn postgres_database(name: &str) -> Option<String> {
+    let Ok(url) = std::env::var("DOCSEAL_TEST_POSTGRES") else {
+        assert!(std::env::var_os("DOCSEAL_REQUIRE_POSTGRES").is_none(), "DOCSEAL_REQUIRE_POSTGRES without a server");
+        eprintln!(
+            "SKIPPED the PostgreSQL half of {name}: no DOCSEAL_TEST_POSTGRES (eval \"$(scripts/postgres start)\")"
+        );
+        return None;
+    };
+    let database = format!("docseal_cli_{name}_{}", std::process::id());
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {database}")).expect("drop");
+    admin.batch_execute(&format!("CREATE DATABASE {database}")).expect("create");
+    Some(format!("{}/{database}", url.rsplit_once('/').expect("URL").0))
+}
+
+#[test]
+fn eight_issuer_processes_get_exactly_two_passes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    keys(d);
+    for n in 0..8 {
+        write_pass(d, &format!("p{n}.json"), &format!("TP100{n}"));
+    }
+    let mut registries = vec!["passes.db".to_owned()];
+    registries.extend(postgres_database("eight"));
+    for registry in registries {
+        // Created first, so that the eight race on the limit rather than on creating it.
+        assert_eq!(docseal(d, &["registry", "--registry", &registry, "init"]).status.code(), Some(0));
+        let children: Vec<_> = (0..8)
+            .map(|n| {
+                Command::new(env!("CARGO_BIN_EXE_docseal"))
+                    .args(["issue", "temp-pass", "--data", &format!("p{n}.json"), "--key", "k.pem", "--issuer", "A"])
+                    .args(["--registry", &registry])
+                    .current_dir(d)
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("spawn")
+            })
+            .collect();
+        let outcomes: Vec<(Option<i32>, String)> = children
+            .into_iter()
+            .map(|c| {
+                let out = c.wait_with_output().expect("wait");
+                (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+            })
+            .collect();
+        let issued = outcomes.iter().filter(|(code, _)| *code == Some(0)).count();
+        let limited = outcomes.iter().filter(|(code, err)| *code == Some(1) && err.contains("pass-limit")).count();
+        assert_eq!((issued, limited), (2, 6), "{registry}: {outcomes:?}");
+    }
 }

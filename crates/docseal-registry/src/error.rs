@@ -79,3 +79,32 @@ pub enum RegistryError {
     #[error("database: {0}")]
     Postgres(#[from] postgres::Error),
 }
+
+impl RegistryError {
+    /// A short name for the kind of failure, for JSON and exit messages: `pass-limit`,
+    /// `status-forbids`, `transition`, `unknown-document`, `unsupported`, `config`,
+    /// `corrupt`, `database`, or docseal's own kind.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::PassLimit { .. } => "pass-limit",
+            Self::StatusForbids { .. } => "status-forbids",
+            Self::Transition { .. } => "transition",
+            Self::UnknownDocument { .. } => "unknown-document",
+            Self::Unsupported { .. } => "unsupported",
+            Self::Config(_) => "config",
+            Self::Corrupt(_) => "corrupt",
+            Self::Docseal(e) => e.kind().as_str(),
+            Self::Database { .. } | Self::Sql(_) => "database",
+            #[cfg(feature = "postgres")]
+            Self::Postgres(_) => "database",
+        }
+    }
+
+    /// Whether the registry judged the request (a limit, a status, a document docseal
+    /// refuses) rather than failed to answer it.
+    #[must_use]
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, Self::PassLimit { .. } | Self::StatusForbids { .. } | Self::Transition { .. } | Self::Docseal(_))
+    }
+}

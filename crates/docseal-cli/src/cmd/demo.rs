@@ -1,5 +1,5 @@
-//! The README's main job: issue, render, verify, refuse a tampered copy and a stale one,
-//! and refuse the licence once its status list says suspended.
+//! The README's main job: issue into a registry, render, verify, refuse a tampered copy and
+//! a stale one, and refuse the licence once the registry suspends it and publishes its list.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,9 +9,10 @@ use chrono::Utc;
 use docseal::codec::qr::{ErrorCorrection, Qr};
 use docseal::cose::{parse_sign1, replace_payload};
 use docseal::model::{Credential, DrivingLicence};
-use docseal::status::{Bits, Status, StatusList, StatusListToken, StatusLists, StatusRef};
+use docseal::status::{Status, StatusLists};
 use docseal::wire::{EncodedDocument, encode_payload};
 use docseal::{Algorithm, Issuer, Policy, Requirement, Scope, SigningKey, TrustList, TrustedKey, Verifier};
+use docseal_registry::{Registry, RegistryConfig};
 
 use super::sample;
 use crate::Failure;
@@ -33,11 +34,21 @@ pub(crate) fn run(qr_path: Option<&Path>) -> Result<ExitCode, Failure> {
     outln!("kid {}", key.kid());
     let issuer = Issuer::new(key, "Beijing Traffic Management Bureau (demo)").map_err(fail)?;
 
-    step("2. Issue the sample driving licence (C1, 2 points, status A), entry 41 of a status list");
+    step("2. Issue the sample driving licence (C1, 2 points, status A), recorded in the authority's registry");
     let licence = sample(DocumentKind::Licence);
-    let entry = StatusRef::new(STATUS_URI, 41).map_err(fail)?;
-    let issued =
-        issuer.issue_prepared(&issuer.prepare(&licence).map_err(fail)?.with_status(entry), now).map_err(fail)?;
+    // The demo's registry is a throwaway SQLite file; `docseal issue` keeps docseal.db.
+    let scratch = tempfile::tempdir().map_err(|e| Failure::usage(format!("temporary directory: {e}")))?;
+    let db = scratch.path().join("docseal.db");
+    let config = RegistryConfig::new(STATUS_URI).map_err(super::registry::failure)?;
+    let mut registry = Registry::open(&db, &config).map_err(super::registry::failure)?;
+    let issued = registry.issue(&issuer, &licence, now).map_err(super::registry::failure)?;
+    let entry = issued.claims.status.clone().ok_or_else(|| Failure::Invalid("no status entry".into()))?;
+    outln!(
+        "recorded in a SQLite registry: credential {}, entry {} of {}",
+        crate::report::hex(&issued.claims.cti),
+        entry.idx(),
+        entry.uri()
+    );
     outln!("{}", issued.text);
     outln!("{} characters of QR text, {} bytes of COSE_Sign1", issued.text.len(), issued.cose.len());
 
@@ -56,23 +67,17 @@ pub(crate) fn run(qr_path: Option<&Path>) -> Result<ExitCode, Failure> {
     trust.add(
         TrustedKey::new("Beijing TMB status (demo)", status_key.verifying_key()).with_scopes(vec![Scope::StatusList]),
     );
-    let mut list = StatusList::new(Bits::Two, 10_000).map_err(fail)?;
-    let lists = |list: &StatusList| -> Result<StatusLists, docseal::Error> {
-        let token = StatusListToken::sign(
-            &status_key,
-            STATUS_URI,
-            list,
-            now.timestamp(),
-            now.timestamp() + 86_400,
-            Some(3600),
-        )?;
+    // What the authority publishes and the desk fetched while online.
+    let lists = |registry: &mut Registry| -> Result<StatusLists, Failure> {
         let mut lists = StatusLists::new();
-        lists.add(&token, &trust, &docseal::Limits::default())?;
+        for list in registry.publish(&status_key, now, Duration::from_secs(86_400)).map_err(super::registry::failure)? {
+            lists.add(&list.token, &trust, &docseal::Limits::default()).map_err(fail)?;
+        }
         Ok(lists)
     };
     let policy =
         Policy::default().with_max_age(Duration::from_secs(300)).require(Requirement::VehicleClass("C1".into()));
-    let verifier = Verifier::new(trust.clone()).with_policy(policy).with_status_lists(lists(&list).map_err(fail)?);
+    let verifier = Verifier::new(trust.clone()).with_policy(policy).with_status_lists(lists(&mut registry)?);
     let verified = verifier.verify(&issued.text, now + chrono::Duration::seconds(30)).map_err(fail)?;
     human::valid(&verified);
 
@@ -100,9 +105,12 @@ pub(crate) fn run(qr_path: Option<&Path>) -> Result<ExitCode, Failure> {
         Err(e) => outln!("REFUSED ({}): {e}", e.kind()),
     }
 
-    step("7. The authority suspends the licence: entry 41 set to SUSPENDED, the list re-signed");
-    list.set(41, Status::Suspended).map_err(fail)?;
-    let desk = verifier.with_status_lists(lists(&list).map_err(fail)?);
+    step("7. The authority suspends the licence in its registry and publishes its status list again");
+    let document = docseal_registry::rules::document_key(&licence, now).map_err(super::registry::failure)?;
+    registry
+        .set_status(&document.document_type, &document.number, Status::Suspended)
+        .map_err(super::registry::failure)?;
+    let desk = verifier.with_status_lists(lists(&mut registry)?);
     let suspended = match desk.verify(&issued.text, now + chrono::Duration::seconds(60)) {
         Ok(_) => return Err(Failure::Invalid("the suspended licence was accepted".into())),
         Err(e) => e,
@@ -112,8 +120,8 @@ pub(crate) fn run(qr_path: Option<&Path>) -> Result<ExitCode, Failure> {
     Ok(if all_refused_right { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-/// The demo authority's status list.
-const STATUS_URI: &str = "https://tmb.example/status/demo";
+/// Where the demo authority publishes its status lists.
+const STATUS_URI: &str = "https://tmb.example/status";
 
 fn tampered_payload(text: &str) -> Result<Vec<u8>, Failure> {
     let inspected = docseal::inspect(text, &docseal::Limits::default()).map_err(Failure::usage)?;

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 use docseal::codec::qr::{ErrorCorrection, Qr};
-use docseal::model::{Credential, IssuedPass};
+use docseal::model::Credential;
 use docseal::status::StatusRef;
 use docseal::{Issued, Issuer, Signer, SigningKey};
 
@@ -25,40 +25,38 @@ fn parse_document(kind: DocumentKind, json: &str) -> Result<Credential, Failure>
         .map_err(|e| Failure::Invalid(format!("invalid document JSON: {e}")))
 }
 
-fn read_history(path: Option<&Path>) -> Result<Vec<IssuedPass>, Failure> {
-    match path {
-        None => Ok(Vec::new()),
-        Some(p) => serde_json::from_str(&read_input(p)?)
-            .map_err(|e| Failure::usage(format!("{}: not a pass history: {e}", p.display()))),
-    }
-}
-
-/// Signs with any signer: a key in memory or one in a token.
+/// Signs with any signer (a key in memory or one in a token), recording the credential in
+/// the registry unless `--no-registry`: it is returned only once its row is committed.
 fn issue_with<S: Signer>(signer: S, args: &IssueArgs, credential: &Credential) -> Result<Issued, Failure> {
     let mut issuer = Issuer::new(signer, args.issuer.clone()).map_err(|e| Failure::usage(format!("--issuer: {e}")))?;
     if let Some(v) = args.valid_for {
         issuer = issuer.with_validity(v);
     }
     let at = args.at.unwrap_or_else(Utc::now);
-    let refuse = |e: docseal::Error| Failure::Invalid(format!("cannot issue ({}): {e}", e.kind()));
+    if !args.no_registry {
+        let mut registry = super::registry::open(&args.registry)?;
+        return registry.issue(&issuer, credential, at).map_err(|e| match e {
+            docseal_registry::RegistryError::Docseal(e) => refusal(&e),
+            other => super::registry::failure(other),
+        });
+    }
     let prepared = match credential {
         Credential::TemporaryPass(pass) => {
-            let history = read_history(args.history.as_deref())?;
-            if args.history.is_none() {
-                eprintln!(
-                    "docseal: no --history given: the 2-passes-per-month limit is checked against an empty history"
-                );
-            }
-            issuer.prepare_pass(pass, at, history.as_slice())
+            eprintln!("docseal: --no-registry: the 2-passes-per-month limit is not checked against earlier runs");
+            issuer.prepare_pass(pass, at, &[][..])
         }
         other => issuer.prepare(other),
     }
-    .map_err(refuse)?;
+    .map_err(|e| refusal(&e))?;
     let prepared = match (&args.status_uri, args.status_index) {
         (Some(uri), Some(idx)) => prepared.with_status(StatusRef::new(uri.clone(), idx).map_err(Failure::usage)?),
         _ => prepared,
     };
-    issuer.issue_prepared(&prepared, at).map_err(refuse)
+    issuer.issue_prepared(&prepared, at).map_err(|e| refusal(&e))
+}
+
+fn refusal(e: &docseal::Error) -> Failure {
+    Failure::Invalid(format!("cannot issue ({}): {e}", e.kind()))
 }
 
 /// Writes the QR image whose format follows the extension.

@@ -5,6 +5,7 @@ mod demo;
 mod issue;
 mod keygen;
 mod pkcs11;
+mod registry;
 mod status;
 mod trust;
 mod verify;
@@ -30,6 +31,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Generate(args) => bulk::generate(&args),
         Command::Status(command) => status::run(&command),
         Command::Trust(command) => trust::run(&command),
+        Command::Registry(args) => registry::run(&args),
         Command::Demo { qr } => demo::run(qr.as_deref()),
     }
 }

@@ -97,7 +97,15 @@ pub(crate) fn verifier(args: &VerifyArgs) -> Result<Verifier, Failure> {
 /// refusal of kind `status` (or `limit`), reported like a credential's, naming the file.
 fn status_lists(args: &VerifyArgs, verifier: &Verifier) -> Result<Result<StatusLists, docseal::Error>, Failure> {
     let mut lists = StatusLists::new();
+    let mut files = Vec::with_capacity(args.status.len());
     for path in &args.status {
+        if path.is_dir() {
+            files.extend(crate::files::tokens_in(path)?);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    for path in &files {
         let bytes = read_bytes(path)?;
         if let Err(e) = lists.add(&bytes, verifier.trust_list(), verifier.policy().limits()) {
             return Ok(Err(match e {
