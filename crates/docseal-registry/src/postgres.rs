@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use docseal::Issued;
 use docseal::status::{Status, StatusRef};
-use postgres::{Client, NoTls, Transaction};
+use postgres::{Client, NoTls, Statement, Transaction};
 
 use crate::sqlite::{signed, to_record, unsigned};
 use crate::store::{Backend, CredentialRecord, DocumentKey, ListEntries, Lookup, SignWith, Stats};
@@ -71,6 +71,47 @@ const RECORD_COLUMNS: &str = "d.document_type, d.document_number, d.holder_key, 
 pub struct PostgresBackend {
     client: Client,
     config: RegistryConfig,
+    hot: Hot,
+}
+
+/// The statements of every issue, prepared once per connection: each otherwise costs a
+/// round trip to prepare before the one that runs it.
+struct Hot {
+    lock: Statement,
+    find: Statement,
+    passes: Statement,
+    allocate: Statement,
+    insert_document_and_credential: Statement,
+    insert_credential: Statement,
+}
+
+impl Hot {
+    fn prepare(client: &mut Client) -> Result<Self, postgres::Error> {
+        Ok(Self {
+            lock: client.prepare("SELECT pg_advisory_xact_lock($1)")?,
+            find: client.prepare(
+                "SELECT id, status_uri, status_idx, status FROM docseal_documents WHERE document_type = $1 AND document_number = $2",
+            )?,
+            passes: client.prepare(
+                "SELECT count(*) FROM docseal_documents WHERE document_type = $1 AND holder_key = $2 AND first_month = $3",
+            )?,
+            // Under the lock: nobody else takes the entry between the choice and the bump.
+            allocate: client.prepare(
+                "UPDATE docseal_status_lists SET next_index = next_index + 1 WHERE id = \
+                 (SELECT id FROM docseal_status_lists WHERE next_index < size ORDER BY id DESC LIMIT 1) \
+                 RETURNING uri, next_index - 1",
+            )?,
+            insert_document_and_credential: client.prepare(
+                "WITH d AS (INSERT INTO docseal_documents (document_type, document_number, holder_key, first_month, status_uri, status_idx) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id) \
+                 INSERT INTO docseal_credentials (cti, document_id, kid, iat, exp, payload_sha256) \
+                 SELECT $7, d.id, $8, $9, $10, $11 FROM d",
+            )?,
+            insert_credential: client.prepare(
+                "INSERT INTO docseal_credentials (cti, document_id, kid, iat, exp, payload_sha256) VALUES ($1, $2, $3, $4, $5, $6)",
+            )?,
+        })
+    }
 }
 
 impl std::fmt::Debug for PostgresBackend {
@@ -117,7 +158,8 @@ impl PostgresBackend {
             RegistryError::Config(reason) => db_error(reason),
             other => other,
         })?;
-        Ok(Self { client, config })
+        let hot = Hot::prepare(&mut client).map_err(|e| db_error(e.to_string()))?;
+        Ok(Self { client, config, hot })
     }
 }
 
@@ -164,50 +206,61 @@ fn migrate(client: &mut Client, config: &RegistryConfig) -> Result<RegistryConfi
 
 impl Backend for PostgresBackend {
     fn issue(&mut self, document: &DocumentKey, sign: &mut SignWith<'_>) -> Result<Issued, RegistryError> {
+        let hot = &self.hot;
         let mut tx = self.client.transaction()?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK])?;
-        let recorded = tx.query_opt(
-            "SELECT id, status_uri, status_idx, status FROM docseal_documents WHERE document_type = $1 AND document_number = $2",
-            &[&document.document_type, &document.number],
-        )?;
+        tx.execute(&hot.lock, &[&LOCK])?;
+        let recorded = tx.query_opt(&hot.find, &[&document.document_type, &document.number])?;
         let recorded_status = recorded.as_ref().map(|r| status_of(r.get(3))).transpose()?;
         rules::may_issue(document, recorded_status, || {
-            let count: i64 = tx
-                .query_one(
-                    "SELECT count(*) FROM docseal_documents WHERE document_type = $1 AND holder_key = $2 AND first_month = $3",
-                    &[&document.document_type, &document.holder, &document.month],
-                )?
-                .get(0);
+            let count: i64 =
+                tx.query_one(&hot.passes, &[&document.document_type, &document.holder, &document.month])?.get(0);
             u32::try_from(count).map_err(|_| RegistryError::Corrupt(format!("pass count {count}")))
         })?;
-        let (document_id, entry): (i64, StatusRef) = match recorded {
-            Some(row) => (row.get(0), StatusRef::new(row.get::<_, String>(1), unsigned(row.get(2), "status index")?)?),
-            None => {
-                let entry = allocate(&mut tx, &self.config)?;
-                let id = tx
-                    .query_one(
-                        "INSERT INTO docseal_documents (document_type, document_number, holder_key, first_month, status_uri, status_idx) \
-                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                        &[
-                            &document.document_type,
-                            &document.number,
-                            &document.holder,
-                            &document.month,
-                            &entry.uri(),
-                            &signed(entry.idx())?,
-                        ],
-                    )?
-                    .get(0);
-                (id, entry)
+        match recorded {
+            Some(row) => {
+                let entry = StatusRef::new(row.get::<_, String>(1), unsigned(row.get(2), "status index")?)?;
+                let (issued, credential) = sign(&entry)?;
+                let document_id: i64 = row.get(0);
+                tx.execute(
+                    &hot.insert_credential,
+                    &[
+                        &credential.cti,
+                        &document_id,
+                        &credential.kid,
+                        &credential.iat,
+                        &credential.exp,
+                        &credential.payload_sha256.as_slice(),
+                    ],
+                )?;
+                tx.commit()?;
+                Ok(issued)
             }
-        };
-        let (issued, row) = sign(&entry)?;
-        tx.execute(
-            "INSERT INTO docseal_credentials (cti, document_id, kid, iat, exp, payload_sha256) VALUES ($1, $2, $3, $4, $5, $6)",
-            &[&row.cti, &document_id, &row.kid, &row.iat, &row.exp, &row.payload_sha256.as_slice()],
-        )?;
-        tx.commit()?;
-        Ok(issued)
+            None => {
+                let entry = match tx.query_opt(&hot.allocate, &[])? {
+                    Some(row) => StatusRef::new(row.get::<_, String>(0), unsigned(row.get(1), "status index")?)?,
+                    None => new_list(&mut tx, &self.config)?,
+                };
+                let (issued, credential) = sign(&entry)?;
+                tx.execute(
+                    &hot.insert_document_and_credential,
+                    &[
+                        &document.document_type,
+                        &document.number,
+                        &document.holder,
+                        &document.month,
+                        &entry.uri(),
+                        &signed(entry.idx())?,
+                        &credential.cti,
+                        &credential.kid,
+                        &credential.iat,
+                        &credential.exp,
+                        &credential.payload_sha256.as_slice(),
+                    ],
+                )?;
+                tx.commit()?;
+                Ok(issued)
+            }
+        }
     }
 
     fn set_status(&mut self, document_type: &str, number: &str, to: Status) -> Result<Status, RegistryError> {
@@ -324,28 +377,15 @@ impl Backend for PostgresBackend {
     }
 }
 
-/// The next free entry, in the newest list with room, or in a new list: never reused.
-fn allocate(tx: &mut Transaction<'_>, config: &RegistryConfig) -> Result<StatusRef, RegistryError> {
-    let open = tx.query_opt(
-        "SELECT id, uri, next_index FROM docseal_status_lists WHERE next_index < size ORDER BY id DESC LIMIT 1",
-        &[],
+/// Every list is full (or there is none yet): entry 0 of a new one. Entries are never reused.
+fn new_list(tx: &mut Transaction<'_>, config: &RegistryConfig) -> Result<StatusRef, RegistryError> {
+    let lists: i64 = tx.query_one("SELECT count(*) FROM docseal_status_lists", &[])?.get(0);
+    let uri = config.list_uri(unsigned(lists, "list count")? + 1);
+    tx.execute(
+        "INSERT INTO docseal_status_lists (uri, bits, size, next_index) VALUES ($1, 2, $2, 1)",
+        &[&uri, &signed(config.list_size)?],
     )?;
-    let (id, uri, idx): (i64, String, i64) = match open {
-        Some(row) => (row.get(0), row.get(1), row.get(2)),
-        None => {
-            let lists: i64 = tx.query_one("SELECT count(*) FROM docseal_status_lists", &[])?.get(0);
-            let uri = config.list_uri(unsigned(lists, "list count")? + 1);
-            let id = tx
-                .query_one(
-                    "INSERT INTO docseal_status_lists (uri, bits, size, next_index) VALUES ($1, 2, $2, 0) RETURNING id",
-                    &[&uri, &signed(config.list_size)?],
-                )?
-                .get(0);
-            (id, uri, 0)
-        }
-    };
-    tx.execute("UPDATE docseal_status_lists SET next_index = next_index + 1 WHERE id = $1", &[&id])?;
-    Ok(StatusRef::new(uri, unsigned(idx, "status index")?)?)
+    Ok(StatusRef::new(uri, 0)?)
 }
 
 #[cfg(test)]
