@@ -259,7 +259,8 @@ fn demo_runs_and_refuses_the_tampered_copy() {
     assert!(text.contains("VALID driving-licence"));
     assert!(text.contains("REFUSED (signature)"));
     assert!(text.contains("REFUSED (stale)"));
-    assert!(text.contains("[ok] status: entry 41 of https://tmb.example/status/demo is VALID"), "{text}");
+    assert!(text.contains("recorded in a SQLite registry: credential "), "{text}");
+    assert!(text.contains("[ok] status: entry 0 of https://tmb.example/status/1 is VALID"), "{text}");
     assert!(text.contains("REFUSED (suspended)"), "{text}");
     assert!(decode_png(&dir.path().join("demo.png")).starts_with("DS1:"));
 }
