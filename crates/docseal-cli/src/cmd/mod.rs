@@ -46,9 +46,12 @@ pub(crate) fn document_type(kind: DocumentKind) -> docseal::model::DocumentType 
     }
 }
 
-/// The sample document, with anything time-dependent set for today.
+/// The sample document, with anything time-dependent set for today in the samples' zone
+/// (Asia/Shanghai, where the day starts at 16:00 UTC: the UTC date would be yesterday there).
 pub(crate) fn sample(kind: DocumentKind) -> Credential {
-    let today = Utc::now().date_naive();
+    let now = Utc::now();
+    let zone = Credential::from(docseal::samples::pass_on(now.date_naive())).zone();
+    let today = zone.date_at(now);
     match kind {
         DocumentKind::Passport => Credential::from(docseal::samples::passport()),
         DocumentKind::Licence => Credential::from(docseal::samples::licence_on(today)),
