@@ -3,6 +3,7 @@
 
 #[cfg(feature = "qr")]
 pub mod qr;
+pub mod reference;
 
 use crate::error::{Error, Result};
 use crate::limits::Limits;

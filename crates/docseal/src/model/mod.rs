@@ -147,6 +147,26 @@ impl Credential {
         parsed.map_err(|e| DocumentError::Json { line: e.line(), column: e.column(), reason: e.to_string() })
     }
 
+    /// The document's own number: the passport number, the licence number or the pass number.
+    #[must_use]
+    pub fn document_number(&self) -> &str {
+        match self {
+            Self::Passport(p) => &p.data().document_number,
+            Self::DrivingLicence(l) => &l.front().document_number,
+            Self::TemporaryPass(p) => &p.data().pass_number,
+        }
+    }
+
+    /// The SHA-256 (lower-case hex) of the holder's portrait, when the document binds one.
+    #[must_use]
+    pub fn portrait_sha256(&self) -> Option<&str> {
+        match self {
+            Self::Passport(p) => p.data().portrait_sha256.as_deref(),
+            Self::DrivingLicence(l) => l.front().portrait_sha256.as_deref(),
+            Self::TemporaryPass(_) => None,
+        }
+    }
+
     /// The licence inside, if this is one.
     #[must_use]
     pub fn as_licence(&self) -> Option<&DrivingLicence> {
