@@ -144,7 +144,10 @@ pub(crate) fn barcode(svg: &mut Svg, text: &str, x: f32, y: f32, w: f32, h: f32)
     let mut d = String::with_capacity(modules.len() * 24);
     let x0 = x + BARCODE_QUIET as f32 * module;
     module_path(&mut d, (x0, y), (module, h), (modules.len(), 1), |mx, _| modules[mx] == 1);
-    svg.raw(&format!(r##"<path d="{d}" fill="#000000" shape-rendering="crispEdges"/>"##));
+    // Anti-aliased on purpose: a module rarely spans a whole number of pixels, and snapping
+    // each edge to the pixel grid turns 1.6-pixel bars into 1s and 2s, which readers refuse;
+    // grey edges keep every width right on average.
+    svg.raw(&format!(r##"<path d="{d}" fill="#000000"/>"##));
     Ok(())
 }
 
