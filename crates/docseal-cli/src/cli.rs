@@ -25,8 +25,11 @@ pub(crate) enum Command {
     Keygen(KeygenArgs),
     /// Sign a document and print its `DS1:` payload; optionally write the QR image.
     Issue(IssueArgs),
-    /// Verify payloads against an offline trust list.
+    /// Verify payloads against an offline trust list, or the codes in photos (`--image`).
     Verify(VerifyArgs),
+    /// Draw a payload's pages (licence front and back, passport data page, pass) as PNG, SVG
+    /// or PDF: only once it verified, or watermarked UNVERIFIED with `--unverified`.
+    Render(RenderArgs),
     /// Decode a payload without verifying it (output marked unverified).
     Inspect {
         /// The payload, or `-` (default) for standard input.
@@ -67,6 +70,66 @@ pub(crate) enum AlgArg {
     Ed25519,
     /// ECDSA P-256 with SHA-256.
     Es256,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SymbolArg {
+    /// QR code (error correction M).
+    Qr,
+    /// DataMatrix ECC 200.
+    Datamatrix,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PageFormat {
+    /// PNG raster (`--scale` times 1000x640 pixels).
+    Png,
+    /// SVG with the text as outlines: needs no font.
+    Svg,
+    /// PDF, one file per page.
+    Pdf,
+}
+
+/// `docseal render`.
+#[derive(Debug, Args)]
+pub(crate) struct RenderArgs {
+    /// The payload, or `-` (default) for standard input.
+    pub(crate) payload: Option<String>,
+    /// The trust list: JSON, or signed with `--trust-anchor`. Required unless `--unverified`.
+    #[arg(long, required_unless_present = "unverified")]
+    pub(crate) trust: Option<PathBuf>,
+    /// The pinned trust anchor's public key (SPKI PEM), for a signed `--trust`.
+    #[arg(long)]
+    pub(crate) trust_anchor: Option<PathBuf>,
+    /// Status List Tokens (files or folders) to check the credential against: a suspended
+    /// document is drawn with a red NOT USABLE band.
+    #[arg(long = "status", value_name = "FILE|DIR")]
+    pub(crate) status: Vec<PathBuf>,
+    /// Verification time (RFC 3339); default now.
+    #[arg(long, value_parser = parse_time)]
+    pub(crate) at: Option<DateTime<Utc>>,
+    /// The folder to write the pages to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out_dir: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "png")]
+    pub(crate) format: PageFormat,
+    /// PNG pixels per page unit (the page is 1000x640 units).
+    #[arg(long, default_value_t = 2.0)]
+    pub(crate) scale: f32,
+    /// The 2D symbol drawn on the pages.
+    #[arg(long, value_enum, default_value = "qr")]
+    pub(crate) symbol: SymbolArg,
+    /// The holder's portrait (PNG or JPEG): drawn only if its SHA-256 is the signed
+    /// `portrait_sha256`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) portrait: Option<PathBuf>,
+    /// Draw a payload that did not verify (or without a trust list), watermarked UNVERIFIED.
+    #[arg(long)]
+    pub(crate) unverified: bool,
+    /// Replace existing page files.
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -115,7 +178,9 @@ pub(crate) struct KeygenArgs {
 pub(crate) struct IssueArgs {
     /// Which document.
     pub(crate) document: DocumentKind,
-    /// The document as JSON (docs/FORMAT.md section 4), or `-` for standard input.
+    /// The document as JSON (docs/FORMAT.md section 4), or `-` for standard input. A
+    /// `"portrait": "FILE"` member (relative to the JSON's folder) names the holder's photo:
+    /// its SHA-256 is signed as `portrait_sha256` and `--card` draws it.
     #[arg(long)]
     pub(crate) data: PathBuf,
     /// The issuer's private key (PKCS#8 PEM), or `--pkcs11-*` for a key in a token.
@@ -138,9 +203,16 @@ pub(crate) struct IssueArgs {
     /// QR error-correction level.
     #[arg(long, value_enum, default_value = "m")]
     pub(crate) ecc: EccArg,
-    /// Replace an existing QR file.
+    /// Replace an existing QR file (and card pages).
     #[arg(long)]
     pub(crate) force: bool,
+    /// Also draw the document's pages into this folder: PNG and SVG of each (front and back
+    /// of a licence, data-page of a passport, pass), verified against the issuer's own key.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) card: Option<PathBuf>,
+    /// The 2D symbol on the card pages.
+    #[arg(long, value_enum, default_value = "qr", requires = "card")]
+    pub(crate) symbol: SymbolArg,
     #[command(flatten)]
     pub(crate) registry: RegistryLocation,
     /// Issue without recording (throwaway credentials): no pass limit across runs, no
@@ -402,9 +474,16 @@ pub(crate) struct VerifyArgs {
     #[arg(long)]
     pub(crate) json: bool,
     /// Verify one payload per line of this file (`-` for standard input); JSON lines out, in
-    /// input order, with a summary on standard error.
-    #[arg(long, value_name = "FILE")]
+    /// input order, with a summary on standard error. With `--image`: a folder of photos.
+    #[arg(long, value_name = "FILE|DIR")]
     pub(crate) bulk: Option<PathBuf>,
+    /// Read the codes from a photo (PNG or JPEG) and verify each 2D symbol; given a folder
+    /// (or with `--bulk DIR`), every photo in it, one JSON line each.
+    #[arg(long, value_name = "PHOTO|DIR", num_args = 0..=1, default_missing_value = "", conflicts_with = "payload")]
+    pub(crate) image: Option<PathBuf>,
+    /// Give up on a photo after this long (decoders can loop on some photos).
+    #[arg(long, value_parser = parse_duration, default_value = "2s")]
+    pub(crate) image_time_limit: Duration,
     /// The payload, or `-` (default) for standard input.
     pub(crate) payload: Option<String>,
 }

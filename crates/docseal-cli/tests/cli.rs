@@ -170,7 +170,6 @@ fn unknown_kid_and_algorithm_mismatch() {
     let other = docseal(s.dir.path(), &["keygen", "--alg", "ed25519", "--out", "o.pem", "--pub", "o.pub"]);
     assert_eq!(other.status.code(), Some(0));
     let public = std::fs::read_to_string(s.path("o.pub")).expect("o.pub");
-    std::fs::write(s.path("other.json"), trust_json(&public, None)).expect("other.json");
     let (code, json) = s.verify("other.json", &[], &s.payload);
     assert_eq!((code, json["error"]["kind"].as_str()), (1, Some("unknown-kid")));
 
@@ -809,4 +808,64 @@ fn eight_issuer_processes_get_exactly_two_passes() {
         let limited = outcomes.iter().filter(|(code, err)| *code == Some(1) && err.contains("pass-limit")).count();
         assert_eq!((issued, limited), (2, 6), "{registry}: {outcomes:?}");
     }
+}
+
+#[test]
+fn card_pages_are_drawn_and_read_back_from_the_image() {
+    let s = setup("ed25519");
+    let d = s.dir.path();
+    let issue = docseal(
+        d,
+        &[
+            "issue",
+            "licence",
+            "--data",
+            "lic.json",
+            "--key",
+            "k.pem",
+            "--issuer",
+            "Test",
+            "--no-registry",
+            "--card",
+            "card",
+        ],
+    );
+    assert_eq!(issue.status.code(), Some(0), "{}", String::from_utf8_lossy(&issue.stderr));
+    let payload = stdout(&issue);
+    for page in ["front.png", "front.svg", "back.png", "back.svg"] {
+        assert!(s.path("card").join(page).metadata().unwrap().len() > 10_000, "{page}");
+    }
+    // Debug builds read slowly: a generous limit keeps the test about answers, not speed.
+    let read = |image: &str| {
+        let out = docseal(d, &["verify", "--trust", "t.json", "--json", "--image-time-limit", "60s", "--image", image]);
+        (out.status.code(), serde_json::from_slice::<Value>(&out.stdout).unwrap_or(Value::Null))
+    };
+    let (code, json) = read("card/front.png");
+    assert_eq!(code, Some(0), "{json}");
+    assert_eq!(json["codes"][0]["symbology"], "qr");
+    assert_eq!(json["codes"][0]["result"]["valid"], true);
+    assert_eq!(json["references"][0]["matches"], true, "{json}");
+
+    // A photo with no code, and a file that is no image.
+    let blank = s.path("blank.png");
+    let file = std::fs::File::create(&blank).unwrap();
+    let mut encoder = png::Encoder::new(file, 64, 48);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.write_header().unwrap().write_image_data(&[240u8; 64 * 48]).unwrap();
+    let (code, json) = read("blank.png");
+    assert_eq!((code, json["error"]["kind"].as_str()), (Some(1), Some("scan")), "{json}");
+    std::fs::write(s.path("broken.jpg"), b"\xFF\xD8\xFF not really").unwrap();
+    let (code, json) = read("broken.jpg");
+    assert_eq!((code, json["error"]["kind"].as_str()), (Some(1), Some("image")), "{json}");
+
+    // render: only what verified, unless --unverified (then watermarked).
+    let render = docseal(d, &["render", &payload, "--trust", "t.json", "--out-dir", "pages", "--format", "svg"]);
+    assert_eq!(render.status.code(), Some(0), "{}", String::from_utf8_lossy(&render.stderr));
+    assert!(std::fs::read_to_string(s.path("pages/front.svg")).unwrap().contains("<svg"));
+    let refused = docseal(d, &["render", &payload, "--trust", "passport-only.json", "--out-dir", "refused"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", String::from_utf8_lossy(&refused.stderr));
+    assert!(!s.path("refused").exists(), "nothing written for a refused payload");
+    let watermarked = docseal(d, &["render", &payload, "--unverified", "--out-dir", "unverified", "--format", "pdf"]);
+    assert_eq!(watermarked.status.code(), Some(0), "{}", String::from_utf8_lossy(&watermarked.stderr));
+    assert!(std::fs::read(s.path("unverified/front.pdf")).unwrap().starts_with(b"%PDF-"));
 }

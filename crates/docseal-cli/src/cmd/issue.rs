@@ -5,10 +5,12 @@ use chrono::Utc;
 use docseal::codec::qr::{ErrorCorrection, Qr};
 use docseal::model::Credential;
 use docseal::status::StatusRef;
-use docseal::{Issued, Issuer, Signer, SigningKey};
+use docseal::{Issued, Issuer, Signer, SigningKey, TrustList, TrustedKey, Verifier, VerifyingKey};
+use docseal_render::{Renderer, Subject};
+use sha2::{Digest as _, Sha256};
 
 use crate::Failure;
-use crate::cli::{DocumentKind, EccArg, IssueArgs};
+use crate::cli::{DocumentKind, EccArg, IssueArgs, PageFormat};
 use crate::files::{read_input, write_atomic};
 
 pub(crate) fn ecc(arg: EccArg) -> ErrorCorrection {
@@ -20,9 +22,31 @@ pub(crate) fn ecc(arg: EccArg) -> ErrorCorrection {
     }
 }
 
-fn parse_document(kind: DocumentKind, json: &str) -> Result<Credential, Failure> {
-    Credential::from_json(super::document_type(kind), json)
-        .map_err(|e| Failure::Invalid(format!("invalid document JSON: {e}")))
+/// The document, and the portrait image its JSON names (`"portrait": "FILE"`, taken out of
+/// the JSON: the image is not part of the document, its SHA-256 is).
+fn parse_document(kind: DocumentKind, json: &str, data: &Path) -> Result<(Credential, Option<Vec<u8>>), Failure> {
+    let invalid = |e: &dyn std::fmt::Display| Failure::Invalid(format!("invalid document JSON: {e}"));
+    let mut value: serde_json::Value = serde_json::from_str(json).map_err(|e| invalid(&e))?;
+    let portrait = match value.as_object_mut().and_then(|o| o.remove("portrait")) {
+        None => None,
+        Some(serde_json::Value::String(file)) => {
+            let base = if data == Path::new("-") { Path::new(".") } else { data.parent().unwrap_or(Path::new(".")) };
+            let bytes = crate::files::read_bytes(&base.join(&file))?;
+            let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            match value.get("portrait_sha256").and_then(serde_json::Value::as_str) {
+                Some(signed) if signed != digest => {
+                    return Err(Failure::Invalid(format!(
+                        "portrait {file}: its SHA-256 {digest} is not the document's portrait_sha256 {signed}"
+                    )));
+                }
+                _ => value["portrait_sha256"] = digest.into(),
+            }
+            Some(bytes)
+        }
+        Some(_) => return Err(invalid(&"\"portrait\" must be a file name")),
+    };
+    let credential = Credential::from_json(super::document_type(kind), &value.to_string()).map_err(|e| invalid(&e))?;
+    Ok((credential, portrait))
 }
 
 /// Signs with any signer (a key in memory or one in a token), recording the credential in
@@ -69,23 +93,54 @@ pub(crate) fn write_qr(path: &Path, qr: &Qr, force: bool) -> Result<(), Failure>
     write_atomic(path, &bytes, 0o644, force)
 }
 
+/// The issued copy's pages, verified against the key that just signed it (the band names
+/// the issuer), as PNG (scale 2) and SVG.
+fn write_card(
+    args: &IssueArgs,
+    dir: &Path,
+    issued: &Issued,
+    public: VerifyingKey,
+    portrait: Option<&[u8]>,
+) -> Result<(), Failure> {
+    let mut trust = TrustList::new();
+    trust.add(TrustedKey::new(args.issuer.clone(), public));
+    let at = issued.claims.issued_at;
+    let at =
+        chrono::DateTime::from_timestamp(at, 0).ok_or_else(|| Failure::Invalid(format!("iat {at} out of range")))?;
+    // Its status entry was just allocated (valid); the list itself is published later.
+    let policy = docseal::Policy::default().allow_unchecked_status();
+    let verified = Verifier::new(trust).with_policy(policy).verify(&issued.text, at).map_err(|e| refusal(&e))?;
+    let card = Renderer::new()
+        .with_symbol(super::card::symbol(args.symbol))
+        .render(&Subject::verified(&verified, &issued.text), portrait)
+        .map_err(|e| Failure::Invalid(format!("cannot render: {e}")))?;
+    let written = super::card::write_card(&card, dir, &[PageFormat::Png, PageFormat::Svg], 2.0, args.force)?;
+    eprintln!("docseal: card pages written: {}", written.join(", "));
+    Ok(())
+}
+
 pub(crate) fn run(args: &IssueArgs) -> Result<ExitCode, Failure> {
     if let Some(path) = &args.qr
         && !matches!(path.extension().and_then(|e| e.to_str()), Some("png" | "svg"))
     {
         return Err(Failure::usage(format!("{}: the QR file must end in .png or .svg", path.display())));
     }
-    let credential = parse_document(args.document, &read_input(&args.data)?)?;
-    let issued = if let Some((token, label)) = super::pkcs11::open(&args.pkcs11)? {
+    let (credential, portrait) = parse_document(args.document, &read_input(&args.data)?, &args.data)?;
+    let (issued, public) = if let Some((token, label)) = super::pkcs11::open(&args.pkcs11)? {
         let signer = token.signer(&label).map_err(Failure::usage)?;
-        issue_with(signer, args, &credential)?
+        let public = signer.verifying_key().clone();
+        (issue_with(signer, args, &credential)?, public)
     } else {
         // clap requires `--key` when no `--pkcs11-module` is given.
         let path = args.key.as_deref().ok_or_else(|| Failure::usage("--key or --pkcs11-module is required"))?;
         let pem = zeroize::Zeroizing::new(read_input(path)?);
         let key = SigningKey::from_pkcs8_pem(&pem).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
-        issue_with(key, args, &credential)?
+        let public = key.verifying_key();
+        (issue_with(key, args, &credential)?, public)
     };
+    if let Some(dir) = &args.card {
+        write_card(args, dir, &issued, public, portrait.as_deref())?;
+    }
     let qr = Qr::new(&issued.text, ecc(args.ecc)).map_err(|e| Failure::Invalid(e.to_string()))?;
     if let Some(path) = &args.qr {
         write_qr(path, &qr, args.force)?;

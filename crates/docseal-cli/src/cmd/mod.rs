@@ -1,9 +1,11 @@
 //! One function per subcommand.
 
 mod bulk;
+mod card;
 mod demo;
 mod issue;
 mod keygen;
+mod photo;
 mod pkcs11;
 mod registry;
 mod status;
@@ -27,6 +29,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Keygen(args) => keygen::run(&args),
         Command::Issue(args) => issue::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Render(args) => card::run(&args),
         Command::Inspect { payload } => inspect(payload.as_deref()),
         Command::Generate(args) => bulk::generate(&args),
         Command::Status(command) => status::run(&command),

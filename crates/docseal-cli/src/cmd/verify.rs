@@ -95,10 +95,13 @@ pub(crate) fn verifier(args: &VerifyArgs) -> Result<Verifier, Failure> {
 
 /// The `--status` tokens, each checked against the trust list. A token that fails is a
 /// refusal of kind `status` (or `limit`), reported like a credential's, naming the file.
-fn status_lists(args: &VerifyArgs, verifier: &Verifier) -> Result<Result<StatusLists, docseal::Error>, Failure> {
+fn status_lists(
+    paths: &[std::path::PathBuf],
+    verifier: &Verifier,
+) -> Result<Result<StatusLists, docseal::Error>, Failure> {
     let mut lists = StatusLists::new();
-    let mut files = Vec::with_capacity(args.status.len());
-    for path in &args.status {
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
         if path.is_dir() {
             files.extend(crate::files::tokens_in(path)?);
         } else {
@@ -119,9 +122,25 @@ fn status_lists(args: &VerifyArgs, verifier: &Verifier) -> Result<Result<StatusL
     Ok(Ok(lists))
 }
 
+/// A verifier with the default policy, the trust list and the status lists: what `render`
+/// checks before it draws a page.
+pub(crate) fn desk(
+    trust: &std::path::Path,
+    anchor: Option<&std::path::Path>,
+    status: &[std::path::PathBuf],
+    now: chrono::DateTime<Utc>,
+) -> Result<Verifier, Failure> {
+    let (trust, _) = load_trust(trust, anchor, SignedListRules::default(), now)?;
+    let verifier = Verifier::new(trust);
+    match status_lists(status, &verifier)? {
+        Ok(lists) => Ok(verifier.with_status_lists(lists)),
+        Err(e) => Err(Failure::Invalid(format!("status list refused ({}): {e}", e.kind()))),
+    }
+}
+
 pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
     let verifier = verifier(args)?;
-    let verifier = match status_lists(args, &verifier)? {
+    let verifier = match status_lists(&args.status, &verifier)? {
         Ok(lists) => verifier.with_status_lists(lists),
         Err(e) => {
             if args.json {
@@ -132,6 +151,9 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
             return Ok(ExitCode::from(1));
         }
     };
+    if let Some(image) = &args.image {
+        return super::photo::run(&verifier, args, image);
+    }
     if let Some(path) = &args.bulk {
         return super::bulk::run(&verifier, path, args.at.unwrap_or_else(Utc::now));
     }
