@@ -170,6 +170,7 @@ fn unknown_kid_and_algorithm_mismatch() {
     let other = docseal(s.dir.path(), &["keygen", "--alg", "ed25519", "--out", "o.pem", "--pub", "o.pub"]);
     assert_eq!(other.status.code(), Some(0));
     let public = std::fs::read_to_string(s.path("o.pub")).expect("o.pub");
+    std::fs::write(s.path("other.json"), trust_json(&public, None)).expect("other.json");
     let (code, json) = s.verify("other.json", &[], &s.payload);
     assert_eq!((code, json["error"]["kind"].as_str()), (1, Some("unknown-kid")));
 

@@ -209,7 +209,11 @@ pub fn photograph(page: &GrayImage, shot: &Shot) -> Result<(GrayImage, Vec<u8>),
                     // A screen: its pixel grid beating against the camera's sensor, seen as
                     // slanted bands, and the grid itself darkening the page a little.
                     let bands = (0.5 + 0.5 * ((fx * ma + fy * mb) * 0.21).sin()) * shot.moire * 0.35;
-                    let grid = if (u as u32).is_multiple_of(3) || (v as u32).is_multiple_of(3) { shot.moire * 0.12 } else { 0.0 };
+                    let grid = if (u as u32).is_multiple_of(3) || (v as u32).is_multiple_of(3) {
+                        shot.moire * 0.12
+                    } else {
+                        0.0
+                    };
                     lit *= 1.0 - bands - grid;
                 }
                 lit
