@@ -81,6 +81,52 @@ pub(crate) fn run(qr_path: Option<&Path>) -> Result<ExitCode, Failure> {
     let verified = verifier.verify(&issued.text, now + chrono::Duration::seconds(30)).map_err(fail)?;
     human::valid(&verified);
 
+    step("4b. The licence as people see it: front and back pages drawn, then read back from the front image");
+    let card = docseal_render::Renderer::new()
+        .render(&docseal_render::Subject::verified(&verified, &issued.text), None)
+        .map_err(|e| Failure::Invalid(format!("demo failed (render): {e}")))?;
+    let card_dir = path.with_extension("card");
+    let written = super::card::write_card(
+        &card,
+        &card_dir,
+        &[crate::cli::PageFormat::Png, crate::cli::PageFormat::Svg],
+        2.0,
+        true,
+    )?;
+    outln!("pages written: {}", written.join(", "));
+    let front = card.page("front").ok_or_else(|| Failure::Invalid("no front page".into()))?;
+    let raster = front.rasterise(2.0).map_err(|e| Failure::Invalid(format!("demo failed (rasterise): {e}")))?;
+    let image = docseal_scan::GrayImage::from_raw(raster.width, raster.height, raster.to_luma())
+        .ok_or_else(|| Failure::Invalid("raster size mismatch".into()))?;
+    let codes = docseal_scan::Scanner::new()
+        .with_code128(true)
+        .scan(&image)
+        .map_err(|e| Failure::Invalid(format!("demo failed (scan): {e}")))?;
+    for code in &codes {
+        let verdict = if code.text == issued.text {
+            "the issued payload".to_owned()
+        } else {
+            docseal::codec::reference::BarcodeReference::parse(&code.text).map_or_else(
+                |e| format!("unexpected: {e}"),
+                |r| {
+                    format!(
+                        "reference {}",
+                        if r.matches(verified.credential(), &issued.text) {
+                            "matching this copy"
+                        } else {
+                            "NOT matching"
+                        }
+                    )
+                },
+            )
+        };
+        outln!("read {} from front.png: {verdict}", code.symbology.name());
+    }
+    let from_image =
+        codes.iter().find(|c| c.symbology.is_2d()).ok_or_else(|| Failure::Invalid("no QR read back".into()))?;
+    verifier.verify(&from_image.text, now + chrono::Duration::seconds(30)).map_err(fail)?;
+    outln!("the QR code read from the page image verifies");
+
     step("5. A tampered copy: the holder wipes the penalty points and keeps the signature");
     let mut forged = licence.to_json();
     forged["points"] = 0.into();
