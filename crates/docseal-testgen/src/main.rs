@@ -338,6 +338,15 @@ fn write_fuzz_seeds(dir: &std::path::Path, vectors: &[Value]) -> Result<(), Box<
             write("roundtrip_mrz", id, lines.as_bytes())?;
         }
     }
+    // Photos: the first vector's QR code as a small PNG and as a JPEG of it.
+    if let Some(payload) = vectors.first().and_then(|v| v["payload"].as_str()) {
+        let png = docseal::codec::qr::Qr::new(payload, docseal::codec::qr::ErrorCorrection::L)?.to_png(2)?;
+        write("photo_decode", "qr.png", &png)?;
+        let grey = image::load_from_memory(&png)?.into_luma8();
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 40).encode_image(&grey)?;
+        write("photo_decode", "qr.jpg", &jpeg)?;
+    }
     // Status list tokens and signed trust lists, signed by the keys the targets trust.
     let status_key = SigningKey::from_ed25519_seed(&[7; 32]);
     let mut list = docseal::status::StatusList::new(docseal::status::Bits::Two, 4096)?;
