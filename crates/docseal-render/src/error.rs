@@ -24,6 +24,14 @@ pub enum RenderError {
         /// The scale asked for.
         scale: f32,
     },
+    /// A bare QR image would be wider than the limit.
+    #[error("the image would be {pixels} pixels wide, over the limit of {max}")]
+    TooLarge {
+        /// The width asked for.
+        pixels: u64,
+        /// The limit.
+        max: u64,
+    },
     /// The SVG could not be parsed back (a bug in a page layout) or converted to PDF.
     #[error("cannot convert the page ({stage}): {reason}")]
     Convert {

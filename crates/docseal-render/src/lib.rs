@@ -38,6 +38,7 @@ mod fonts;
 mod page;
 mod pages;
 mod portrait;
+mod qr_image;
 mod subject;
 mod svg;
 mod symbols;
@@ -47,6 +48,7 @@ use std::sync::Arc;
 pub use error::RenderError;
 pub use page::{Card, Page, Raster};
 pub use portrait::PortraitShown;
+pub use qr_image::qr_png;
 pub use subject::Subject;
 pub use symbols::Symbol;
 

@@ -141,9 +141,9 @@ fn a_page_never_pairs_one_credentials_data_with_anothers_code() {
 #[test]
 fn the_portrait_is_drawn_only_when_it_hashes_to_the_signed_value() {
     use sha2::{Digest, Sha256};
-    // Any PNG will do as a photo: a QR image from the core.
-    let photo =
-        docseal::codec::qr::Qr::new("PORTRAIT", docseal::codec::qr::ErrorCorrection::M).unwrap().to_png(4).unwrap();
+    // Any PNG will do as a photo: a QR image.
+    let qr = docseal::codec::qr::Qr::new("PORTRAIT", docseal::codec::qr::ErrorCorrection::M).unwrap();
+    let photo = docseal_render::qr_png(&qr, 4).unwrap();
     let hex: String = Sha256::digest(&photo).iter().map(|b| format!("{b:02x}")).collect();
     let mut data = docseal::samples::passport_data();
     data.portrait_sha256 = Some(hex);

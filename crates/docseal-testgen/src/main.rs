@@ -340,9 +340,17 @@ fn write_fuzz_seeds(dir: &std::path::Path, vectors: &[Value]) -> Result<(), Box<
     }
     // Photos: the first vector's QR code as a small PNG and as a JPEG of it.
     if let Some(payload) = vectors.first().and_then(|v| v["payload"].as_str()) {
-        let png = docseal::codec::qr::Qr::new(payload, docseal::codec::qr::ErrorCorrection::L)?.to_png(2)?;
+        let qr = docseal::codec::qr::Qr::new(payload, docseal::codec::qr::ErrorCorrection::L)?;
+        // Two pixels per module and a 4-module quiet zone.
+        let side = (qr.width() + 8) * 2;
+        let grey = image::GrayImage::from_fn(side as u32, side as u32, |x, y| {
+            let (mx, my) = ((x as usize / 2).wrapping_sub(4), (y as usize / 2).wrapping_sub(4));
+            let dark = mx < qr.width() && my < qr.width() && qr.is_dark(mx, my);
+            image::Luma([if dark { 0 } else { 255 }])
+        });
+        let mut png = Vec::new();
+        grey.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)?;
         write("photo_decode", "qr.png", &png)?;
-        let grey = image::load_from_memory(&png)?.into_luma8();
         let mut jpeg = Vec::new();
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 40).encode_image(&grey)?;
         write("photo_decode", "qr.jpg", &jpeg)?;

@@ -161,12 +161,6 @@ pub enum Error {
         /// What was wrong.
         reason: String,
     },
-    /// A QR image could not be rendered.
-    #[error("render: {reason}")]
-    Render {
-        /// What failed.
-        reason: String,
-    },
     /// The trust list is malformed.
     #[error("trust list: {reason}")]
     TrustList {
@@ -200,7 +194,6 @@ impl Error {
             Self::Status { .. } => ErrorKind::Status,
             Self::Limit { .. } => ErrorKind::Limit,
             Self::Key { .. } => ErrorKind::Key,
-            Self::Render { .. } => ErrorKind::Render,
             Self::TrustList { .. } => ErrorKind::TrustList,
         }
     }
@@ -279,15 +272,13 @@ pub enum ErrorKind {
     Limit,
     /// A key could not be read, generated or used.
     Key,
-    /// A QR image could not be rendered.
-    Render,
     /// The trust list is malformed.
     TrustList,
 }
 
 impl ErrorKind {
     /// Every kind, in pipeline order.
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 21] = [
         Self::Prefix,
         Self::Base45,
         Self::Decompress,
@@ -308,7 +299,6 @@ impl ErrorKind {
         Self::Status,
         Self::Limit,
         Self::Key,
-        Self::Render,
         Self::TrustList,
     ];
 
@@ -336,7 +326,6 @@ impl ErrorKind {
             Self::Status => "status",
             Self::Limit => "limit",
             Self::Key => "key",
-            Self::Render => "render",
             Self::TrustList => "trust-list",
         }
     }
@@ -386,8 +375,6 @@ pub enum LimitKind {
     CborDepth,
     /// The text does not fit a version-40 QR code at the chosen level.
     QrCapacity,
-    /// The PNG would be too large.
-    PngSize,
     /// An inflated status list larger than the cap.
     StatusListLength,
 }
@@ -402,7 +389,6 @@ impl LimitKind {
             Self::KeysPerKid => "max_keys_per_kid",
             Self::CborDepth => "cbor_depth",
             Self::QrCapacity => "qr_capacity",
-            Self::PngSize => "png_size",
             Self::StatusListLength => "max_status_list_len",
         }
     }

@@ -56,7 +56,12 @@ pub(crate) fn run(qr_path: Option<&Path>) -> Result<ExitCode, Failure> {
     let qr = Qr::new(&issued.text, ErrorCorrection::M).map_err(fail)?;
     outln!("QR version {} at error correction M ({}x{} modules)", qr.version(), qr.width(), qr.width());
     let path = qr_path.map_or_else(|| std::env::temp_dir().join("docseal-demo.png"), PathBuf::from);
-    write_atomic(&path, &qr.to_png(8).map_err(fail)?, 0o644, true)?;
+    write_atomic(
+        &path,
+        &docseal_render::qr_png(&qr, 8).map_err(|e| Failure::Invalid(format!("demo failed: {e}")))?,
+        0o644,
+        true,
+    )?;
     outln!("PNG written to {}", path.display());
     out!("{}", qr.to_terminal());
 

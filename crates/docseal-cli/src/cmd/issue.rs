@@ -86,7 +86,7 @@ fn refusal(e: &docseal::Error) -> Failure {
 /// Writes the QR image whose format follows the extension.
 pub(crate) fn write_qr(path: &Path, qr: &Qr, force: bool) -> Result<(), Failure> {
     let bytes = match path.extension().and_then(|e| e.to_str()) {
-        Some("png") => qr.to_png(8).map_err(Failure::usage)?,
+        Some("png") => docseal_render::qr_png(qr, 8).map_err(|e| Failure::usage(e.to_string()))?,
         Some("svg") => qr.to_svg(8).into_bytes(),
         _ => return Err(Failure::usage(format!("{}: the QR file must end in .png or .svg", path.display()))),
     };

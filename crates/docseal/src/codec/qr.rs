@@ -1,5 +1,6 @@
 //! QR rendering of payload text: alphanumeric mode (base45 and the prefix are all
-//! QR-alphanumeric characters), the smallest version that fits, PNG, SVG or terminal output.
+//! QR-alphanumeric characters), the smallest version that fits, the module matrix, SVG or
+//! terminal output. PNG images are `docseal-render`'s job: the core carries no image crate.
 
 use qrcode::bits::Bits;
 use qrcode::types::{Color, Version};
@@ -42,9 +43,6 @@ impl std::fmt::Debug for Qr {
         f.debug_struct("Qr").field("version", &self.version()).field("width", &self.code.width()).finish()
     }
 }
-
-/// Modules of quiet zone around the symbol (ISO/IEC 18004 asks for 4).
-const QUIET_ZONE: usize = 4;
 
 impl Qr {
     /// Encodes `text` in alphanumeric mode at the smallest version that holds it.
@@ -101,43 +99,6 @@ impl Qr {
             .build()
     }
 
-    /// A greyscale PNG, `module_px` pixels per module, with a 4-module quiet zone.
-    ///
-    /// # Errors
-    /// [`Error::Limit`] (`png_size`) if the image would be absurdly large, [`Error::Render`]
-    /// if the PNG encoder fails.
-    pub fn to_png(&self, module_px: u32) -> Result<Vec<u8>> {
-        let scale = module_px.max(1) as usize;
-        let side_modules = self.width() + 2 * QUIET_ZONE;
-        let side = side_modules * scale;
-        let side_u32 = u32::try_from(side).ok().filter(|&s| s <= 16_384);
-        let side_u32 = side_u32.ok_or(Error::Limit {
-            limit: crate::error::LimitKind::PngSize,
-            max: 16_384,
-            actual: side as u64,
-        })?;
-        let mut pixels = vec![255u8; side * side];
-        for y in 0..self.width() {
-            for x in 0..self.width() {
-                if self.is_dark(x, y) {
-                    for row in 0..scale {
-                        let start = ((y + QUIET_ZONE) * scale + row) * side + (x + QUIET_ZONE) * scale;
-                        pixels[start..start + scale].fill(0);
-                    }
-                }
-            }
-        }
-        let mut out = Vec::new();
-        let mut encoder = png::Encoder::new(&mut out, side_u32, side_u32);
-        encoder.set_color(png::ColorType::Grayscale);
-        encoder.set_depth(png::BitDepth::Eight);
-        let png_error = |e: png::EncodingError| Error::Render { reason: format!("PNG encoding: {e}") };
-        let mut writer = encoder.write_header().map_err(png_error)?;
-        writer.write_image_data(&pixels).map_err(png_error)?;
-        writer.finish().map_err(png_error)?;
-        Ok(out)
-    }
-
     /// Text for a terminal, two modules per character row (dark on light).
     #[must_use]
     pub fn to_terminal(&self) -> String {
@@ -163,23 +124,6 @@ mod tests {
         assert_eq!(Qr::new(&"A".repeat(3391), ErrorCorrection::M)?.version(), 40);
         assert!(matches!(Qr::new(&"A".repeat(3392), ErrorCorrection::M), Err(Error::Limit { .. })));
         assert!(Qr::new("lower", ErrorCorrection::M).is_err());
-        Ok(())
-    }
-
-    #[test]
-    fn png_decodes_back_to_the_text() -> Result<()> {
-        let text = "DS1:6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3/XIV0W23NTDEPWK G2EP4J0B3KL6QM5/OVGA/MAT%ZSU.GVQCZ4R7M6DOFJ";
-        let png_bytes = Qr::new(text, ErrorCorrection::M)?.to_png(4)?;
-        let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
-        let mut reader = decoder.read_info().map_err(|e| Error::key(e.to_string()))?;
-        let mut buf = vec![0; reader.output_buffer_size().unwrap_or(0)];
-        let info = reader.next_frame(&mut buf).map_err(|e| Error::key(e.to_string()))?;
-        let (w, h) = (info.width as usize, info.height as usize);
-        let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| buf[y * w + x]);
-        let grids = img.detect_grids();
-        assert_eq!(grids.len(), 1);
-        let (_, content) = grids[0].decode().map_err(|e| Error::key(e.to_string()))?;
-        assert_eq!(content, text);
         Ok(())
     }
 
