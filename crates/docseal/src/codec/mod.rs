@@ -1,6 +1,7 @@
 //! QR text <-> COSE bytes: context prefix (`DS1:`, or `HC1:` for the EU DCC), optional zlib,
 //! base45 (RFC 9285).
 
+pub mod base45;
 #[cfg(feature = "qr")]
 pub mod qr;
 pub mod reference;
@@ -14,11 +15,18 @@ pub const DS1_PREFIX: &str = "DS1:";
 /// The EU DCC context prefix (health certificate, version 1).
 pub const HC1_PREFIX: &str = "HC1:";
 
-/// Wraps COSE bytes for a QR code: zlib when that is shorter, then base45, then `DS1:`.
+/// COSE bytes up to this length are written uncompressed; longer ones are compressed when
+/// zlib is shorter. A short credential (a signature, a random id, a few fields) hardly
+/// compresses, and the bound lets a verifier check the canonical form of such a body without
+/// running the compressor, which would cost more than the signature check.
+pub const COMPRESS_ABOVE: usize = 512;
+
+/// Wraps COSE bytes for a QR code: zlib when the bytes are longer than [`COMPRESS_ABOVE`] and
+/// zlib is shorter, then base45, then `DS1:`.
 #[must_use]
 pub fn encode_text(cose: &[u8]) -> String {
-    let compressed = deflate(cose);
-    let body = if compressed.len() < cose.len() { &compressed[..] } else { cose };
+    let compressed = (cose.len() > COMPRESS_ABOVE).then(|| deflate(cose)).filter(|z| z.len() < cose.len());
+    let body = compressed.as_deref().unwrap_or(cose);
     let mut text = String::with_capacity(DS1_PREFIX.len() + body.len() * 3 / 2 + 2);
     text.push_str(DS1_PREFIX);
     text.push_str(&base45::encode(body));
@@ -36,23 +44,31 @@ pub(crate) fn deflate(bytes: &[u8]) -> Vec<u8> {
 /// (also for a body that is not the canonical encoding of its COSE bytes).
 pub fn decode_text(text: &str, limits: &Limits) -> Result<Vec<u8>> {
     let raw = unwrap_base45(text, DS1_PREFIX, limits)?;
-    let cose = match raw.first() {
-        Some(0x78) => inflate(&raw, limits.max_inflated_len)?,
-        Some(_) => raw.clone(),
-        None => return Err(Error::cose("empty body")),
+    // One credential, one QR text: the body must be exactly what the issuer writes (section 1
+    // of FORMAT.md), so that a relying party can deduplicate or block-list by the text.
+    let not_canonical = || Error::Decompress {
+        reason: format!(
+            "the body is not the canonical encoding (zlib level 9 only above {COMPRESS_ABOVE} bytes and when shorter, nothing after the stream)"
+        ),
     };
-    // One credential, one QR text: the body must be exactly what the issuer writes (zlib
-    // level 9 when that is shorter, nothing after the stream), so that a relying party can
-    // deduplicate or block-list by the text.
-    let compressed = deflate(&cose);
-    let canonical = if compressed.len() < cose.len() { compressed } else { cose.clone() };
-    if canonical != raw {
-        return Err(Error::Decompress {
-            reason: "the body is not the canonical encoding (zlib level 9 when shorter, nothing after the stream)"
-                .into(),
-        });
+    match raw.first() {
+        Some(0x78) => {
+            let cose = inflate(&raw, limits.max_inflated_len)?;
+            if cose.len() <= COMPRESS_ABOVE || deflate(&cose) != raw {
+                return Err(not_canonical());
+            }
+            Ok(cose)
+        }
+        Some(_) => {
+            // Stored: canonical when short, or when zlib would not be shorter (only long
+            // bodies pay for the compressor).
+            if raw.len() > COMPRESS_ABOVE && deflate(&raw).len() < raw.len() {
+                return Err(not_canonical());
+            }
+            Ok(raw)
+        }
+        None => Err(Error::cose("empty body")),
     }
-    Ok(cose)
 }
 
 /// Unwraps `HC1:` text into COSE bytes. Unlike DS1, the EU DCC always compresses: a body that
@@ -87,33 +103,7 @@ fn unwrap_base45(text: &str, prefix: &str, limits: &Limits) -> Result<Vec<u8>> {
         let expected = if prefix == HC1_PREFIX { "`HC1:`" } else { "`DS1:`" };
         return Err(Error::Prefix { expected, found });
     };
-    let raw = base45::decode(body).map_err(|_| Error::Base45 { reason: base45_reason(body) })?;
-    // The base45 crate wraps a final pair above 255 into a byte; RFC 9285 says refuse it.
-    if let [.., a, b] = body.as_bytes()
-        && body.len() % 3 == 2
-        && base45_value(*a) + 45 * base45_value(*b) > 255
-    {
-        return Err(Error::Base45 { reason: "the final pair encodes a value above 255" });
-    }
-    Ok(raw)
-}
-
-fn base45_value(c: u8) -> u32 {
-    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
-    ALPHABET.iter().position(|&a| a == c).map_or(0, |p| p as u32)
-}
-
-/// Names what is wrong with a body base45 refused (its error carries no detail).
-#[cold]
-fn base45_reason(body: &str) -> &'static str {
-    const ALPHABET: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
-    if body.chars().any(|c| !ALPHABET.contains(c)) {
-        "character outside the base45 alphabet (lower case is not base45)"
-    } else if body.len() % 3 == 1 {
-        "length leaves a dangling character"
-    } else {
-        "a group encodes a value above 65535"
-    }
+    base45::decode(body).map_err(|e| Error::Base45 { reason: e.reason() })
 }
 
 /// Inflates a zlib stream (Adler-32 checked), stopping at `max` bytes so a bomb costs constant
@@ -181,11 +171,15 @@ mod tests {
 
     #[test]
     fn round_trip_with_and_without_compression() -> Result<()> {
-        let compressible = [0xd2; 300];
+        let compressible = [0xd2; COMPRESS_ABOVE + 1];
         let text = encode_text(&compressible);
         assert!(text.starts_with("DS1:"));
-        assert!(text.len() < 300, "zlib used when it is shorter");
+        assert!(text.len() < COMPRESS_ABOVE, "zlib used above the bound when it is shorter");
         assert_eq!(decode_text(&text, &LIMITS)?, compressible);
+        let short = [0xd2; COMPRESS_ABOVE];
+        let text = encode_text(&short);
+        assert_eq!(text, format!("DS1:{}", base45::encode(short)), "stored up to the bound");
+        assert_eq!(decode_text(&text, &LIMITS)?, short);
         let random: Vec<u8> = (0u32..64).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
         let mut cose = vec![0xd2];
         cose.extend(random);
@@ -193,6 +187,15 @@ mod tests {
         assert_eq!(text, format!("DS1:{}", base45::encode(&cose)), "stored when zlib is no shorter");
         assert_eq!(decode_text(&text, &LIMITS)?, cose);
         Ok(())
+    }
+
+    #[test]
+    fn the_other_choice_is_refused_on_both_sides_of_the_bound() {
+        let refused = |body: &[u8]| decode_text(&format!("DS1:{}", base45::encode(body)), &LIMITS).unwrap_err().kind();
+        // Short bytes compressed, though zlib is shorter: the issuer stores them.
+        assert_eq!(refused(&deflate(&[0xd2; COMPRESS_ABOVE])).as_str(), "decompress");
+        // Long compressible bytes stored: the issuer compresses them.
+        assert_eq!(refused(&[0xd2; COMPRESS_ABOVE + 1]).as_str(), "decompress");
     }
 
     #[test]

@@ -32,9 +32,14 @@ pub(crate) fn prepare(key: &ed25519_dalek::VerifyingKey, message: &[u8], signatu
     let (r_bytes, s_bytes) = signature.split_at(32);
     let r_bytes = <[u8; 32]>::try_from(r_bytes).ok()?;
     let s = Option::<Scalar>::from(Scalar::from_canonical_bytes(<[u8; 32]>::try_from(s_bytes).ok()?))?;
+    // Decompression accepts y >= p, the one non-canonical encoding of a point that is not
+    // of small order (the other, x = 0 with the sign bit set, is y = +-1, of small order).
+    // A byte test, where recompressing the point would cost a field inversion.
+    if !y_is_canonical(&r_bytes) {
+        return None;
+    }
     let r = CompressedEdwardsY(r_bytes).decompress()?;
-    // Decompression accepts y >= p; the canonical encoding is the one the point compresses to.
-    if r.compress().to_bytes() != r_bytes || r.is_small_order() {
+    if r.is_small_order() {
         return None;
     }
     let a = key.to_edwards();
@@ -47,6 +52,12 @@ pub(crate) fn prepare(key: &ed25519_dalek::VerifyingKey, message: &[u8], signatu
     h.update(message);
     let k = Scalar::from_bytes_mod_order_wide(&h.finalize().into());
     Some(Prepared { s, r, k, a })
+}
+
+/// Whether the 255-bit little-endian `y` of an encoded point is below p = 2^255 - 19.
+fn y_is_canonical(encoded: &[u8; 32]) -> bool {
+    let top_ones = encoded[31] & 0x7f == 0x7f && encoded[1..31].iter().all(|&b| b == 0xff);
+    !(top_ones && encoded[0] >= 0xed)
 }
 
 /// The single check.
@@ -93,4 +104,58 @@ pub(crate) fn transcript<'a>(parts: impl Iterator<Item = (&'a [u8], &'a [u8], &'
         h.update(signature);
     }
     h.finalize().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn y_is_canonical_exactly_below_p() {
+        let mut p_minus_1 = [0xff; 32];
+        p_minus_1[31] = 0x7f;
+        p_minus_1[0] = 0xec;
+        assert!(y_is_canonical(&p_minus_1));
+        for low in 0xed..=0xff {
+            let mut y = p_minus_1;
+            y[0] = low;
+            assert!(!y_is_canonical(&y), "y = p + {}", low - 0xed);
+            y[31] |= 0x80; // the sign bit does not count toward y
+            assert!(!y_is_canonical(&y));
+        }
+        let mut below = p_minus_1;
+        below[0] = 0xff;
+        below[17] = 0xfe;
+        assert!(y_is_canonical(&below));
+    }
+
+    #[test]
+    fn the_byte_test_agrees_with_recompression() {
+        // Every encoding whose y is at or just above p, and random ones: decompressing and
+        // recompressing gives back the bytes exactly when the byte test says canonical
+        // (for points not of small order).
+        let mut candidates: Vec<[u8; 32]> = (0xe0..=0xffu8)
+            .flat_map(|low| {
+                let mut y = [0xff; 32];
+                y[31] = 0x7f;
+                y[0] = low;
+                let mut signed = y;
+                signed[31] |= 0x80;
+                [y, signed]
+            })
+            .collect();
+        let mut h = Sha512::new();
+        for i in 0u32..2000 {
+            h.update(i.to_le_bytes());
+            let d = h.clone().finalize();
+            candidates.push(<[u8; 32]>::try_from(&d[..32]).expect("32 of 64 bytes"));
+        }
+        for bytes in candidates {
+            let Some(point) = CompressedEdwardsY(bytes).decompress() else { continue };
+            if point.is_small_order() {
+                continue;
+            }
+            assert_eq!(point.compress().to_bytes() == bytes, y_is_canonical(&bytes), "{bytes:02x?}");
+        }
+    }
 }

@@ -158,7 +158,9 @@ impl Corpus {
                     payload[at + 17] = b'8';
                     encode_text(&PreparedSign1::sign(issuer.key(), payload)?)
                 }
-                "decompress" => format!("DS1:{}", base45::encode([0x78, 0x9c, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3])),
+                "decompress" => {
+                    format!("DS1:{}", crate::codec::base45::encode([0x78, 0x9c, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3]))
+                }
                 _ => format!("DS1:{}", "0".repeat(9000)),
             };
             corpus.push(text, Some(kind));
