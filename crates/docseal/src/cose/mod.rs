@@ -1,6 +1,7 @@
 //! COSE_Sign1 (RFC 9052) signing and verification on top of `coset`, with the two
 //! algorithms docseal issues: EdDSA (Ed25519) and ES256 (ECDSA P-256, fixed 64-byte r||s).
 
+mod canonical;
 mod ed25519;
 mod key;
 #[cfg(feature = "hc1")]

@@ -89,6 +89,15 @@ pub struct ParsedSign1 {
 /// # Errors
 /// [`Error::Cose`] naming the first requirement the structure breaks.
 pub fn parse_sign1(bytes: &[u8]) -> Result<ParsedSign1> {
+    match super::canonical::parse(bytes) {
+        Some(parsed) => Ok(parsed),
+        None => parse_general(bytes),
+    }
+}
+
+/// [`parse_sign1`] for any input: builds the CBOR tree, lets coset read it, and rebuilds the
+/// canonical bytes to compare, naming the first fault.
+pub(super) fn parse_general(bytes: &[u8]) -> Result<ParsedSign1> {
     // Read the CBOR ourselves (small scratch buffer, trailing bytes refused), then let coset
     // interpret it; `from_tagged_slice` would zero a 4 KiB buffer on every call.
     let value = crate::cbor::read_one(bytes, "COSE_Sign1").map_err(|e| match e {
