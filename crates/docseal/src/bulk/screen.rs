@@ -35,12 +35,6 @@ const fn hex32(s: &str) -> [u8; 32] {
     out
 }
 
-/// `y < p = 2^255 - 19` for the 255-bit little-endian y of an encoded point.
-fn is_canonical_y(r: &[u8; 32]) -> bool {
-    let top = r[31] & 0x7f;
-    !(top == 0x7f && r[1..31].iter().all(|&b| b == 0xff) && r[0] >= 0xed)
-}
-
 /// Single Ed25519 candidate key, 64-byte signature, `R` canonical and not of small order.
 pub(super) fn batchable(p: &Pending<'_>) -> bool {
     if p.candidates.len() != 1 || p.candidates[0].key.algorithm() != Algorithm::EdDsa || p.parsed.signature.len() != 64
@@ -49,7 +43,7 @@ pub(super) fn batchable(p: &Pending<'_>) -> bool {
     }
     let mut r = [0u8; 32];
     r.copy_from_slice(&p.parsed.signature[..32]);
-    is_canonical_y(&r) && !SMALL_ORDER_R.contains(&r)
+    crate::cose::ed25519_y_is_canonical(&r) && !SMALL_ORDER_R.contains(&r)
 }
 
 /// Verifies the items' signatures as a batch; on failure, halves and retries, down to
@@ -105,16 +99,5 @@ mod tests {
             assert!(SMALL_ORDER_R.contains(&q.compress().to_bytes()));
             q += order8;
         }
-    }
-
-    #[test]
-    fn non_canonical_y_is_detected() {
-        let mut p = [0xffu8; 32];
-        p[31] = 0x7f;
-        p[0] = 0xed; // y = p
-        assert!(!is_canonical_y(&p));
-        p[0] = 0xec; // y = p - 1
-        assert!(is_canonical_y(&p));
-        assert!(is_canonical_y(&[0; 32]));
     }
 }

@@ -24,6 +24,8 @@ pub(crate) struct Prepared {
     r: EdwardsPoint,
     k: Scalar,
     a: EdwardsPoint,
+    /// The key's encoding, to gather the terms of one key in a batch.
+    a_bytes: [u8; 32],
 }
 
 /// Decodes a signature against a key and message; `None` when an encoding check fails.
@@ -51,11 +53,11 @@ pub(crate) fn prepare(key: &ed25519_dalek::VerifyingKey, message: &[u8], signatu
     h.update(key.as_bytes());
     h.update(message);
     let k = Scalar::from_bytes_mod_order_wide(&h.finalize().into());
-    Some(Prepared { s, r, k, a })
+    Some(Prepared { s, r, k, a, a_bytes: *key.as_bytes() })
 }
 
 /// Whether the 255-bit little-endian `y` of an encoded point is below p = 2^255 - 19.
-fn y_is_canonical(encoded: &[u8; 32]) -> bool {
+pub(crate) fn y_is_canonical(encoded: &[u8; 32]) -> bool {
     let top_ones = encoded[31] & 0x7f == 0x7f && encoded[1..31].iter().all(|&b| b == 0xff);
     !(top_ones && encoded[0] >= 0xed)
 }
@@ -85,11 +87,21 @@ pub(crate) fn verify_batch(items: &[Prepared], transcript: &[u8; 64]) -> bool {
         })
         .collect();
     let b_coefficient: Scalar = items.iter().zip(&z).map(|(p, z)| z * p.s).sum();
-    let scalars =
-        std::iter::once(b_coefficient).chain(z.iter().map(|z| -z)).chain(items.iter().zip(&z).map(|(p, z)| -(z * p.k)));
+    // The terms of one key gather into one: sum(z_i k_i) A instead of one point per
+    // signature, which halves the multiscalar multiplication when one authority signed
+    // the batch (the usual case). A batch of 64 has at most 64 keys: a linear search.
+    let mut keys: Vec<([u8; 32], EdwardsPoint, Scalar)> = Vec::new();
+    for (p, z) in items.iter().zip(&z) {
+        let term = -(z * p.k);
+        match keys.iter_mut().find(|(bytes, _, _)| *bytes == p.a_bytes) {
+            Some((_, _, sum)) => *sum += term,
+            None => keys.push((p.a_bytes, p.a, term)),
+        }
+    }
+    let scalars = std::iter::once(b_coefficient).chain(z.iter().map(|z| -z)).chain(keys.iter().map(|(_, _, sum)| *sum));
     let points = std::iter::once(curve25519_dalek::constants::ED25519_BASEPOINT_POINT)
         .chain(items.iter().map(|p| p.r))
-        .chain(items.iter().map(|p| p.a));
+        .chain(keys.iter().map(|(_, a, _)| *a));
     EdwardsPoint::vartime_multiscalar_mul(scalars, points).mul_by_cofactor().is_identity()
 }
 

@@ -12,6 +12,7 @@ mod signer;
 pub use crate::algorithm::{Algorithm, Kid};
 pub(crate) use ed25519::{
     prepare as prepare_ed25519, transcript as ed25519_transcript, verify_batch as verify_ed25519_batch,
+    y_is_canonical as ed25519_y_is_canonical,
 };
 pub(crate) use key::{PublicMaterial, is_low_s, low_s};
 pub use key::{SigningKey, VerifyingKey};
