@@ -22,6 +22,8 @@ pub struct Fixture {
     pub signatures: Vec<[u8; 64]>,
     /// The COSE bytes of each payload.
     pub cose: Vec<Vec<u8>>,
+    /// The trust list as the command line reads it.
+    pub trust_json: String,
 }
 
 /// `count` valid payloads signed with `alg` ("EdDSA" or "ES256"), all driving licences.
@@ -51,6 +53,7 @@ pub fn fixture(alg: &str, count: usize) -> Fixture {
         cose,
         texts,
         verifier: Verifier::new(corpus.trust),
+        trust_json: corpus.trust_json,
         now: corpus.verify_at,
     }
 }
