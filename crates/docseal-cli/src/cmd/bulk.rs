@@ -40,12 +40,11 @@ pub(crate) fn run(verifier: &Verifier, path: &Path, now: DateTime<Utc>) -> Resul
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let started = Instant::now();
     let summary = verify_lines(verifier, input, now, CHUNK, |result| {
-        let json = match result {
-            Ok(v) => report::valid(v),
-            Err(e) => report::invalid(e),
-        };
         progress.inc(1);
-        writeln!(out, "{json}")
+        match result {
+            Ok(v) => report::write_valid_line(&mut out, v),
+            Err(e) => report::write_invalid_line(&mut out, e),
+        }
     })
     .and_then(|summary| out.flush().map(|()| summary));
     let summary = match summary {

@@ -97,7 +97,11 @@ pub enum Sex {
 }
 
 /// A verified document of any type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Serializes as the document's own JSON object (docs/FORMAT.md section 4), without a tag:
+/// the type travels beside it as `document_type`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
 #[non_exhaustive]
 pub enum Credential {
     /// An electronic passport copy.
@@ -119,18 +123,14 @@ impl Credential {
         }
     }
 
-    /// The document as the JSON object of docs/FORMAT.md section 4.
+    /// The document as the JSON object of docs/FORMAT.md section 4 (the same object
+    /// `Credential`'s [`Serialize`] writes, for callers that stream it instead).
     #[must_use]
     pub fn to_json(&self) -> serde_json::Value {
         // safe: these types serialize to JSON infallibly (string keys, no floats, no maps with
         // non-string keys); an error here would be a bug in a derive.
-        let result = match self {
-            Self::Passport(p) => serde_json::to_value(p),
-            Self::DrivingLicence(l) => serde_json::to_value(l),
-            Self::TemporaryPass(p) => serde_json::to_value(p),
-        };
         #[allow(clippy::expect_used)]
-        result.expect("documents serialize to JSON")
+        serde_json::to_value(self).expect("documents serialize to JSON")
     }
 
     /// Reads the JSON of docs/FORMAT.md section 4 for a document of type `document_type`.
