@@ -34,20 +34,26 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod error;
+#[cfg(feature = "raster")]
 mod fonts;
 mod page;
 mod pages;
 mod portrait;
+#[cfg(feature = "raster")]
 mod qr_image;
 mod subject;
 mod svg;
 mod symbols;
 
+#[cfg(feature = "raster")]
 use std::sync::Arc;
 
 pub use error::RenderError;
-pub use page::{Card, Page, Raster};
+#[cfg(feature = "raster")]
+pub use page::Raster;
+pub use page::{Card, Page};
 pub use portrait::PortraitShown;
+#[cfg(feature = "raster")]
 pub use qr_image::qr_png;
 pub use subject::Subject;
 pub use symbols::Symbol;
@@ -56,6 +62,7 @@ pub use symbols::Symbol;
 /// many documents with it.
 #[derive(Clone)]
 pub struct Renderer {
+    #[cfg(feature = "raster")]
     fonts: Arc<resvg::usvg::fontdb::Database>,
     symbol: Symbol,
 }
@@ -76,7 +83,11 @@ impl Renderer {
     /// A renderer with the embedded fonts and a QR code as the payload's symbol.
     #[must_use]
     pub fn new() -> Self {
-        Self { fonts: Arc::new(fonts::database()), symbol: Symbol::Qr }
+        Self {
+            #[cfg(feature = "raster")]
+            fonts: Arc::new(fonts::database()),
+            symbol: Symbol::Qr,
+        }
     }
 
     /// Which 2D symbol carries the payload (QR by default).
@@ -100,16 +111,21 @@ impl Renderer {
         subject.check_payload()?;
         let shown = portrait::judge(subject.credential().portrait_sha256(), portrait);
         let pages = pages::draw(subject, self.symbol, &shown)?;
-        let mut missing = Vec::new();
-        for (_, svg) in &pages {
-            for c in fonts::missing(svg.chars(), svg.mrz_chars()) {
-                if !missing.contains(&c) {
-                    missing.push(c);
+        #[cfg(feature = "raster")]
+        {
+            let mut missing = Vec::new();
+            for (_, svg) in &pages {
+                for c in fonts::missing(svg.chars(), svg.mrz_chars()) {
+                    if !missing.contains(&c) {
+                        missing.push(c);
+                    }
                 }
             }
+            let pages =
+                pages.into_iter().map(|(name, svg)| Page::new(name, svg.finish(), Arc::clone(&self.fonts))).collect();
+            Ok(Card::new(pages, missing, shown.shown))
         }
-        let pages =
-            pages.into_iter().map(|(name, svg)| Page::new(name, svg.finish(), Arc::clone(&self.fonts))).collect();
-        Ok(Card::new(pages, missing, shown.shown))
+        #[cfg(not(feature = "raster"))]
+        Ok(Card::new(pages.into_iter().map(|(name, svg)| Page::new(name, svg.finish())).collect(), shown.shown))
     }
 }

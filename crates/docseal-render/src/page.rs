@@ -1,16 +1,23 @@
 //! A drawn page and its conversions: SVG (text as outlines), PNG, PDF and raw pixels.
 
+#[cfg(feature = "raster")]
 use std::sync::Arc;
 
+#[cfg(feature = "raster")]
 use resvg::tiny_skia;
+#[cfg(feature = "raster")]
 use resvg::usvg::{self, fontdb::Database};
 
+#[cfg(feature = "raster")]
 use crate::RenderError;
 use crate::portrait::PortraitShown;
+#[cfg(feature = "raster")]
 use crate::svg::{PAGE_H, PAGE_W};
 
 /// Smallest and largest raster scale (1.0 = 1000 x 640 pixels).
+#[cfg(feature = "raster")]
 const MIN_SCALE: f32 = 0.1;
+#[cfg(feature = "raster")]
 const MAX_SCALE: f32 = 8.0;
 
 /// One page of a document.
@@ -18,6 +25,7 @@ const MAX_SCALE: f32 = 8.0;
 pub struct Page {
     name: &'static str,
     source: String,
+    #[cfg(feature = "raster")]
     fonts: Arc<Database>,
 }
 
@@ -27,6 +35,7 @@ impl std::fmt::Debug for Page {
     }
 }
 
+#[cfg(feature = "raster")]
 /// Pixels of a rasterised page, RGBA, 8 bits per channel, rows top to bottom.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Raster {
@@ -38,6 +47,7 @@ pub struct Raster {
     pub rgba: Vec<u8>,
 }
 
+#[cfg(feature = "raster")]
 impl Raster {
     /// The page in grey levels (ITU-R BT.601 luma), one byte per pixel: what scanners read.
     #[must_use]
@@ -50,8 +60,14 @@ impl Raster {
 }
 
 impl Page {
+    #[cfg(feature = "raster")]
     pub(crate) fn new(name: &'static str, source: String, fonts: Arc<Database>) -> Self {
         Self { name, source, fonts }
+    }
+
+    #[cfg(not(feature = "raster"))]
+    pub(crate) fn new(name: &'static str, source: String) -> Self {
+        Self { name, source }
     }
 
     /// `front`, `back`, `data-page` or `pass`: the file stem the command line writes.
@@ -66,7 +82,10 @@ impl Page {
     pub fn source_svg(&self) -> &str {
         &self.source
     }
+}
 
+#[cfg(feature = "raster")]
+impl Page {
     fn tree(&self) -> Result<usvg::Tree, RenderError> {
         let options = usvg::Options {
             fontdb: Arc::clone(&self.fonts),
@@ -131,13 +150,20 @@ impl Page {
 #[derive(Debug, Clone)]
 pub struct Card {
     pages: Vec<Page>,
+    #[cfg(feature = "raster")]
     missing_glyphs: Vec<char>,
     portrait: PortraitShown,
 }
 
 impl Card {
+    #[cfg(feature = "raster")]
     pub(crate) fn new(pages: Vec<Page>, missing_glyphs: Vec<char>, portrait: PortraitShown) -> Self {
         Self { pages, missing_glyphs, portrait }
+    }
+
+    #[cfg(not(feature = "raster"))]
+    pub(crate) fn new(pages: Vec<Page>, portrait: PortraitShown) -> Self {
+        Self { pages, portrait }
     }
 
     /// The pages in order: `front` and `back` for a licence, `data-page` for a passport,
@@ -155,6 +181,8 @@ impl Card {
 
     /// Characters of the document that the embedded fonts cannot draw (shown as empty
     /// boxes). Empty for Latin, Vietnamese and the hanzi of GB 2312 and Big5 level 1.
+    /// (Feature `raster`: without the embedded fonts a browser draws the text with its own.)
+    #[cfg(feature = "raster")]
     #[must_use]
     pub fn missing_glyphs(&self) -> &[char] {
         &self.missing_glyphs

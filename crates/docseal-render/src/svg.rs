@@ -169,11 +169,13 @@ impl Svg {
     }
 
     /// Characters the sans-serif text uses.
+    #[cfg(feature = "raster")]
     pub(crate) fn chars(&self) -> &BTreeSet<char> {
         &self.chars
     }
 
     /// Characters the OCR-B text uses.
+    #[cfg(feature = "raster")]
     pub(crate) fn mrz_chars(&self) -> &BTreeSet<char> {
         &self.mrz_chars
     }

@@ -165,11 +165,7 @@ impl Scanner {
         let mut finished = false;
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
             match receiver.recv_timeout(left) {
-                Ok(Some(code)) => {
-                    if !codes.iter().any(|c| c.symbology == code.symbology && c.text == code.text) {
-                        codes.push(code);
-                    }
-                }
+                Ok(Some(code)) => add_once(&mut codes, code),
                 // The worker's end-of-work mark, or it is gone: nothing more will come.
                 Ok(None) | Err(mpsc::RecvTimeoutError::Disconnected) => {
                     finished = true;
@@ -184,6 +180,32 @@ impl Scanner {
             (true, true) => Err(ScanError::NoCode),
             (true, false) => Err(ScanError::TimedOut { limit: self.time_limit }),
         }
+    }
+
+    /// [`Scanner::scan`] on the calling thread, without its time limit: for targets with
+    /// neither threads nor a clock, such as WebAssembly in a browser page. The reduced copy
+    /// is read first as in `scan`, so a clear image costs what it costs there; the caller
+    /// bounds the rest (a browser page runs it where a slow read cannot block the desk).
+    ///
+    /// # Errors
+    /// [`ScanError::NoCode`] when the readers finished without a code.
+    pub fn scan_on_this_thread(&self, image: &GrayImage) -> Result<Vec<Code>, ScanError> {
+        let (sender, receiver) = mpsc::channel();
+        self.read_all(image, &sender);
+        drop(sender);
+        let mut codes = Vec::new();
+        for code in receiver.try_iter().flatten() {
+            add_once(&mut codes, code);
+        }
+        codes.sort_by_key(|c| !c.symbology.is_2d());
+        if codes.is_empty() { Err(ScanError::NoCode) } else { Ok(codes) }
+    }
+}
+
+/// Adds `code` unless the same text was already read in the same symbology.
+fn add_once(codes: &mut Vec<Code>, code: Code) {
+    if !codes.iter().any(|c| c.symbology == code.symbology && c.text == code.text) {
+        codes.push(code);
     }
 }
 

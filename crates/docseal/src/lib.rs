@@ -76,6 +76,7 @@ pub mod codec;
 pub mod cose;
 mod error;
 pub mod issue;
+pub mod json;
 mod limits;
 pub mod model;
 pub mod samples;

@@ -14,7 +14,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::Failure;
 use crate::cli::GenerateArgs;
 use crate::files::write_atomic;
-use crate::report;
 
 /// Lines verified together: enough to fill batches on every core, small enough for bounded memory.
 const CHUNK: usize = 4096;
@@ -42,8 +41,8 @@ pub(crate) fn run(verifier: &Verifier, path: &Path, now: DateTime<Utc>) -> Resul
     let summary = verify_lines(verifier, input, now, CHUNK, |result| {
         progress.inc(1);
         match result {
-            Ok(v) => report::write_valid_line(&mut out, v),
-            Err(e) => report::write_invalid_line(&mut out, e),
+            Ok(v) => docseal::json::write_valid_line(&mut out, v),
+            Err(e) => docseal::json::write_invalid_line(&mut out, e),
         }
     })
     .and_then(|summary| out.flush().map(|()| summary));

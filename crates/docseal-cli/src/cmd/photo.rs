@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::Failure;
 use crate::cli::VerifyArgs;
 use crate::files::read_bytes;
-use crate::{human, report};
+use crate::human;
 
 /// What one photo gave.
 enum Photo {
@@ -84,12 +84,7 @@ fn read_photo(path: &Path, scanner: &Scanner, verifier: &Verifier, now: DateTime
 }
 
 fn verification_json(result: &Result<AnyVerified, docseal::Error>) -> Value {
-    match result {
-        Ok(AnyVerified::Ds1(v)) => report::valid_with_checks(v),
-        Ok(AnyVerified::Hc1(v)) => report::valid_hc1(v),
-        Ok(_) => report::unknown_profile(),
-        Err(e) => report::invalid(e),
-    }
+    docseal::json::answer(result)
 }
 
 fn photo_json(path: &Path, photo: &Photo) -> Value {

@@ -9,7 +9,7 @@ use docseal::{AnyVerified, Policy, Requirement, TrustList, Verifier, VerifyingKe
 use crate::Failure;
 use crate::cli::VerifyArgs;
 use crate::files::{read_bytes, read_input, read_payload};
-use crate::{human, report};
+use crate::human;
 
 /// The trust list: JSON, or signed and checked against the pinned anchor at `now`.
 pub(crate) fn load_trust(
@@ -144,7 +144,7 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
         Ok(lists) => verifier.with_status_lists(lists),
         Err(e) => {
             if args.json {
-                outln!("{}", report::invalid(&e));
+                outln!("{}", docseal::json::invalid(&e));
             } else {
                 human::invalid(&e);
             }
@@ -161,13 +161,7 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
     let now = args.at.unwrap_or_else(Utc::now);
     let result = verifier.verify_any(text.trim(), now);
     if args.json {
-        let json = match &result {
-            Ok(AnyVerified::Ds1(v)) => report::valid_with_checks(v),
-            Ok(AnyVerified::Hc1(v)) => report::valid_hc1(v),
-            Ok(_) => report::unknown_profile(),
-            Err(e) => report::invalid(e),
-        };
-        outln!("{json}");
+        outln!("{}", docseal::json::answer(&result));
     } else {
         match &result {
             Ok(AnyVerified::Ds1(v)) => human::valid(v),

@@ -1,0 +1,203 @@
+//! The desk: a verifier with its trust list, status lists and requirement questions, kept
+//! between calls from the page.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use docseal::model::{DocumentType, TravelMode};
+use docseal::status::StatusLists;
+use docseal::trust::SignedListRules;
+use docseal::{Policy, Requirement, TrustList, Verifier, VerifyingKey};
+use serde_json::json;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+use crate::DeskError;
+
+/// A relying party's desk: what it trusts, the status lists it loaded, the questions it asks.
+#[wasm_bindgen]
+#[derive(Debug, Clone)]
+pub struct Desk {
+    verifier: Verifier,
+}
+
+impl Default for Desk {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub(crate) fn parse_time(what: &'static str, given: &str) -> Result<DateTime<Utc>, DeskError> {
+    DateTime::parse_from_rfc3339(given)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| DeskError::Time { what, given: given.to_owned() })
+}
+
+#[wasm_bindgen]
+impl Desk {
+    /// A desk that trusts nothing yet: every payload is refused as `trust` until a trust list
+    /// is loaded.
+    #[wasm_bindgen(constructor)]
+    #[must_use]
+    pub fn new() -> Self {
+        Self { verifier: Verifier::new(TrustList::new()) }
+    }
+
+    /// Loads a trust list in place of the current one, and drops the status lists (they were
+    /// checked against the old list). JSON (docs/TRUST-LIST.md), or the signed list checked
+    /// against `anchor_pem` (the pinned SPKI PEM key) at `now`. Returns a JSON summary:
+    /// `{"signed": bool, "keys": [names], "sequence", "next_update", "overdue"}`.
+    ///
+    /// # Errors
+    /// [`DeskError::Trust`] for a list that is malformed, badly signed, out of date or
+    /// signed without an anchor; [`DeskError::Time`] for a bad `now`. The old list stays.
+    #[wasm_bindgen(js_name = loadTrust)]
+    pub fn load_trust(&mut self, bytes: &[u8], anchor_pem: Option<String>, now: &str) -> Result<String, DeskError> {
+        let now = parse_time("now", now)?;
+        let refused = |e: docseal::Error| DeskError::Trust { kind: e.kind().to_string(), reason: e.to_string() };
+        let (list, info) = match anchor_pem {
+            None => {
+                let text =
+                    std::str::from_utf8(bytes).ok().filter(|t| t.trim_start().starts_with('{')).ok_or_else(|| {
+                        DeskError::Trust {
+                            kind: "trust".into(),
+                            reason: "not a JSON trust list; a signed list needs its anchor key".into(),
+                        }
+                    })?;
+                (TrustList::from_json(text).map_err(refused)?, None)
+            }
+            Some(pem) => {
+                let anchor = VerifyingKey::from_spki_pem(&pem)
+                    .map_err(|e| DeskError::Trust { kind: "anchor".into(), reason: e.to_string() })?;
+                let (list, info) =
+                    TrustList::from_signed_with(bytes, &anchor, now, SignedListRules::default()).map_err(refused)?;
+                (list, Some(info))
+            }
+        };
+        let names: Vec<&str> = list.keys().iter().map(docseal::TrustedKey::name).collect();
+        let summary = json!({
+            "signed": info.is_some(),
+            "keys": names,
+            "provider": info.as_ref().map(|i| i.provider.clone()),
+            "sequence": info.as_ref().map(|i| i.sequence),
+            "next_update": info.as_ref().map(|i| i.next_update.to_rfc3339()),
+            "overdue": info.as_ref().is_some_and(|i| now >= i.next_update),
+        });
+        let policy = self.verifier.policy().clone();
+        self.verifier = Verifier::new(list).with_policy(policy);
+        Ok(summary.to_string())
+    }
+
+    /// Adds a signed status list token (docs/STATUS.md), checked against the trust list.
+    /// Returns `{"uri", "issued_at", "expires_at", "signer"}`.
+    ///
+    /// # Errors
+    /// [`DeskError::Status`] when the token is refused; the lists loaded before stay.
+    #[wasm_bindgen(js_name = addStatusList)]
+    pub fn add_status_list(&mut self, token: &[u8]) -> Result<String, DeskError> {
+        let mut lists = self.verifier.status_lists().clone();
+        let added = lists
+            .add(token, self.verifier.trust_list(), self.verifier.policy().limits())
+            .map_err(|e| DeskError::Status { kind: e.kind().to_string(), reason: e.to_string() })?;
+        let summary = json!({
+            "uri": added.uri(),
+            "issued_at": added.issued_at().to_rfc3339(),
+            "expires_at": added.expires_at().map(|t| t.to_rfc3339()),
+            "signer": added.trusted_name(),
+        });
+        self.verifier = self.verifier.clone().with_status_lists(lists);
+        Ok(summary.to_string())
+    }
+
+    /// Forgets the status lists.
+    #[wasm_bindgen(js_name = clearStatusLists)]
+    pub fn clear_status_lists(&mut self) {
+        self.verifier = self.verifier.clone().with_status_lists(StatusLists::new());
+    }
+
+    /// How many status lists are loaded.
+    #[wasm_bindgen(js_name = statusListCount)]
+    #[must_use]
+    pub fn status_list_count(&self) -> usize {
+        self.verifier.status_lists().len()
+    }
+
+    /// The questions every verification asks, in place of the previous ones; an empty
+    /// string asks nothing. `class`: a vehicle class the licence must allow (`C1`);
+    /// `min_age`: years the holder must have reached (0 asks nothing); `travel_mode`: `air`
+    /// or `rail` for a temporary pass; `document_type`: `passport`, `driving-licence` or
+    /// `temporary-pass`; `as_of`: the calendar day (`YYYY-MM-DD`) the answers are for, empty
+    /// for the day of the verification.
+    ///
+    /// # Errors
+    /// [`DeskError::Requirement`] for an unknown travel mode, document type or day.
+    #[wasm_bindgen(js_name = setRequirements)]
+    pub fn set_requirements(
+        &mut self,
+        class: &str,
+        min_age: u32,
+        travel_mode: &str,
+        document_type: &str,
+        as_of: &str,
+    ) -> Result<(), DeskError> {
+        let refused = |reason: String| DeskError::Requirement { reason };
+        let mut policy = Policy::default();
+        if !class.trim().is_empty() {
+            policy = policy.require(Requirement::VehicleClass(class.trim().to_owned()));
+        }
+        if min_age > 0 {
+            policy = policy.require(Requirement::MinAge(min_age));
+        }
+        if !travel_mode.is_empty() {
+            let mode = TravelMode::from_name(travel_mode)
+                .ok_or_else(|| refused(format!("unknown travel mode {travel_mode:?}: air or rail")))?;
+            policy = policy.require(Requirement::TravelMode(mode));
+        }
+        if !document_type.is_empty() {
+            let t = match document_type {
+                "passport" => DocumentType::Passport,
+                "driving-licence" => DocumentType::DrivingLicence,
+                "temporary-pass" => DocumentType::TemporaryPass,
+                other => {
+                    return Err(refused(format!(
+                        "document type {other:?}: passport, driving-licence or temporary-pass"
+                    )));
+                }
+            };
+            policy = policy.require(Requirement::DocumentType(t));
+        }
+        if !as_of.is_empty() {
+            let day = NaiveDate::parse_from_str(as_of, "%Y-%m-%d")
+                .map_err(|_| refused(format!("day {as_of:?} is not YYYY-MM-DD")))?;
+            policy = policy.as_of(day);
+        }
+        self.verifier = self.verifier.clone().with_policy(policy);
+        Ok(())
+    }
+
+    /// Verifies `DS1:` or `HC1:` text at `now` (RFC 3339): the JSON of
+    /// `docseal verify --json`, valid or refused with its kind.
+    #[must_use]
+    pub fn verify(&self, text: &str, now: &str) -> String {
+        match parse_time("now", now) {
+            Ok(now) => docseal::json::answer(&self.verifier.verify_any(text.trim(), now)).to_string(),
+            Err(e) => json!({"valid": false, "error": {"kind": "usage", "message": e.to_string()}}).to_string(),
+        }
+    }
+
+    /// Verifies each of `texts` at `now` on the bulk path; returns how many are valid (the
+    /// page's throughput figure measures this and [`Desk::verify`]).
+    ///
+    /// # Errors
+    /// [`DeskError::Time`] for a bad `now`.
+    #[wasm_bindgen(js_name = countValid)]
+    pub fn count_valid(&self, texts: Vec<String>, now: &str) -> Result<usize, DeskError> {
+        let now = parse_time("now", now)?;
+        Ok(self.verifier.verify_many(&texts, now).iter().filter(|r| r.is_ok()).count())
+    }
+}
+
+impl Desk {
+    /// The verifier as the desk has set it up.
+    #[must_use]
+    pub fn verifier(&self) -> &Verifier {
+        &self.verifier
+    }
+}
