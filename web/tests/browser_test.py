@@ -139,10 +139,16 @@ def vector(vectors, name):
     return data["payload"], data["verify"]
 
 
-def run_cases(desk, fixtures, vectors, work):
+def run_cases(desk, fixtures, vectors, work, example):
     desk.open()
     desk.driver.execute_script("localStorage.clear();")
     desk.open()
+
+    # The README's example: its trust list and payload, verified now.
+    desk.load_trust(example / "trust.json")
+    got = desk.verify_text((example / "licence.txt").read_text().strip())
+    check(got == ("valid", ""), f"{desk.origin}: the README's example payload: {got}")
+    desk.shot("readme-example")
 
     # The DS1 vectors: valid, tampered (signature), expired, each at its own time.
     for name, expected in [("valid", ("valid", "")), ("signature", ("refused", "signature")),
@@ -221,6 +227,7 @@ def main():
     parser.add_argument("--fixtures", type=pathlib.Path, required=True)
     parser.add_argument("--vectors", type=pathlib.Path, required=True)
     parser.add_argument("--screenshots", type=pathlib.Path, required=True)
+    parser.add_argument("--example", type=pathlib.Path, required=True)
     args = parser.parse_args()
     page = (args.dist / "index.html").resolve()
     server = serve(args.dist)
@@ -230,7 +237,7 @@ def main():
         driver = browser()
         try:
             run_cases(Desk(driver, url, args.screenshots.resolve(), origin), args.fixtures.resolve(),
-                      args.vectors, work)
+                      args.vectors, work, args.example.resolve())
             seen = requested_urls(driver)
             # The log must show the page's own loads, or an empty list would prove nothing.
             check(url in seen, f"{origin}: the request log records the page itself")

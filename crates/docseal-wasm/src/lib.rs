@@ -10,19 +10,19 @@
 //! the page, the command line and the other front ends agree to the byte.
 //!
 //! ```
-//! use docseal::{Algorithm, Issuer, SigningKey, TrustList, TrustedKey};
+//! use docseal::samples::Corpus;
 //! use docseal_wasm::Desk;
 //!
-//! let key = SigningKey::generate(Algorithm::EdDsa)?;
-//! let mut trust = TrustList::new();
-//! trust.add(TrustedKey::new("Beijing TMB", key.verifying_key()));
-//! let at = "2026-11-21T09:00:00Z";
-//! let issued = Issuer::new(key, "Beijing TMB")?.issue(&docseal::samples::licence().into(), at.parse()?)?;
+//! // A trust list (JSON, docs/TRUST-LIST.md) and payloads issued under it.
+//! let corpus = Corpus::generate(2, 0, 7, "2026-11-21T09:00:00Z".parse()?)?;
+//! let at = "2026-11-21T09:01:00Z";
 //!
 //! let mut desk = Desk::new();
-//! desk.load_trust(trust.to_json()?.as_bytes(), None, at).map_err(|e| e.to_string())?;
-//! let answer: serde_json::Value = serde_json::from_str(&desk.verify(&issued.text, at))?;
+//! desk.load_trust(corpus.trust_json.as_bytes(), None, at)?;
+//! let answer: serde_json::Value = serde_json::from_str(&desk.verify(&corpus.payloads[0], at))?;
 //! assert_eq!(answer["valid"], true);
+//! let refused: serde_json::Value = serde_json::from_str(&desk.verify("DS1:tampered", at))?;
+//! assert_eq!(refused["error"]["kind"], "base45");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
