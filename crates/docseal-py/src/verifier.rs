@@ -1,0 +1,240 @@
+//! `docseal.Verifier`: a trust list, status lists and a policy, then `verify`,
+//! `verify_many` and `check`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use docseal::model::{DocumentType, TravelMode};
+use docseal::status::StatusLists;
+use docseal::trust::SignedListRules;
+use docseal::{Policy, Requirement, TrustList, VerifyingKey};
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+use crate::{convert, errors};
+
+/// Verifies docseal (`DS1:`) and EU DCC (`HC1:`) payloads offline.
+///
+/// `trust`: the trust list as a path, or its text (JSON), or bytes (a signed list, which
+/// needs `trust_anchor`: the anchor's SPKI PEM key, as a path or text). `status`: status
+/// list tokens, each a path (a file, or a folder of `.cwt` files) or bytes. The policy:
+/// `max_age` (seconds a copy may be old), `require_class`, `min_age`, `travel_mode` (`air`,
+/// `rail`), `document_type` (`passport`, `driving-licence`, `temporary-pass`),
+/// `allow_unchecked_status` (accept a credential whose status list was not loaded).
+#[pyclass(module = "docseal", frozen)]
+pub(crate) struct Verifier {
+    inner: docseal::Verifier,
+}
+
+/// Text given either as a path to read or as the text itself.
+fn text_or_file(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<u8>> {
+    if let Ok(bytes) = value.extract::<Vec<u8>>()
+        && !value.is_instance_of::<pyo3::types::PyString>()
+    {
+        return Ok(bytes);
+    }
+    if let Ok(path) = value.extract::<PathBuf>() {
+        let looks_like_content = value
+            .extract::<String>()
+            .is_ok_and(|t| t.trim_start().starts_with('{') || t.trim_start().starts_with("-----BEGIN"));
+        if !looks_like_content {
+            return std::fs::read(&path).map_err(|e| errors::usage(py, format!("{what} {}: {e}", path.display())));
+        }
+    }
+    value
+        .extract::<String>()
+        .map(String::into_bytes)
+        .map_err(|_| errors::usage(py, format!("{what} must be a path, text or bytes")))
+}
+
+fn load_trust(
+    py: Python<'_>,
+    trust: &Bound<'_, PyAny>,
+    anchor: Option<&Bound<'_, PyAny>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> PyResult<TrustList> {
+    let bytes = text_or_file(py, trust, "trust list").map_err(|e| errors::trust(py, e.to_string()))?;
+    match anchor {
+        None => {
+            let text = std::str::from_utf8(&bytes)
+                .ok()
+                .filter(|t| t.trim_start().starts_with('{'))
+                .ok_or_else(|| errors::trust(py, "not a JSON trust list; a signed list needs trust_anchor"))?;
+            TrustList::from_json(text).map_err(|e| errors::from_docseal(py, &e))
+        }
+        Some(anchor) => {
+            let pem = text_or_file(py, anchor, "trust anchor")?;
+            let pem = String::from_utf8(pem).map_err(|_| errors::trust(py, "the trust anchor is not PEM text"))?;
+            let anchor = VerifyingKey::from_spki_pem(&pem).map_err(|e| errors::trust(py, e.to_string()))?;
+            TrustList::from_signed_with(&bytes, &anchor, now, SignedListRules::default())
+                .map(|(list, _)| list)
+                .map_err(|e| errors::from_docseal(py, &e))
+        }
+    }
+}
+
+fn status_tokens(py: Python<'_>, status: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<u8>>> {
+    let items: Vec<Bound<'_, PyAny>> =
+        if status.is_instance_of::<PyList>() || status.is_instance_of::<pyo3::types::PyTuple>() {
+            status.try_iter()?.collect::<PyResult<_>>()?
+        } else {
+            vec![status.clone()]
+        };
+    let mut tokens = Vec::new();
+    for item in items {
+        if let Ok(bytes) = item.extract::<Vec<u8>>()
+            && !item.is_instance_of::<pyo3::types::PyString>()
+        {
+            tokens.push(bytes);
+            continue;
+        }
+        let path: PathBuf = item.extract().map_err(|_| errors::status(py, "status: paths or bytes"))?;
+        let read =
+            |p: &std::path::Path| std::fs::read(p).map_err(|e| errors::status(py, format!("{}: {e}", p.display())));
+        if path.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&path)
+                .map_err(|e| errors::status(py, format!("{}: {e}", path.display())))?
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "cwt"))
+                .collect();
+            files.sort();
+            for file in files {
+                tokens.push(read(&file)?);
+            }
+        } else {
+            tokens.push(read(&path)?);
+        }
+    }
+    Ok(tokens)
+}
+
+#[pymethods]
+impl Verifier {
+    #[new]
+    #[pyo3(signature = (trust, *, trust_anchor=None, status=None, max_age=None, require_class=None,
+        min_age=None, travel_mode=None, document_type=None, allow_unchecked_status=false, at=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        trust: &Bound<'_, PyAny>,
+        trust_anchor: Option<&Bound<'_, PyAny>>,
+        status: Option<&Bound<'_, PyAny>>,
+        max_age: Option<f64>,
+        require_class: Option<String>,
+        min_age: Option<u32>,
+        travel_mode: Option<String>,
+        document_type: Option<String>,
+        allow_unchecked_status: bool,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let now = convert::instant(py, at)?;
+        let list = load_trust(py, trust, trust_anchor, now)?;
+        let mut policy = Policy::default();
+        if let Some(seconds) = max_age {
+            if !(seconds.is_finite() && seconds >= 0.0) {
+                return Err(errors::usage(py, "max_age must be a number of seconds, 0 or more"));
+            }
+            policy = policy.with_max_age(Duration::from_secs_f64(seconds));
+        }
+        if let Some(class) = require_class {
+            policy = policy.require(Requirement::VehicleClass(class));
+        }
+        if let Some(age) = min_age {
+            policy = policy.require(Requirement::MinAge(age));
+        }
+        if let Some(mode) = travel_mode {
+            let parsed = TravelMode::from_name(&mode)
+                .ok_or_else(|| errors::usage(py, format!("travel_mode {mode:?}: air or rail")))?;
+            policy = policy.require(Requirement::TravelMode(parsed));
+        }
+        if let Some(name) = document_type {
+            let t = match name.as_str() {
+                "passport" => DocumentType::Passport,
+                "driving-licence" => DocumentType::DrivingLicence,
+                "temporary-pass" => DocumentType::TemporaryPass,
+                other => {
+                    return Err(errors::usage(
+                        py,
+                        format!("document_type {other:?}: passport, driving-licence or temporary-pass"),
+                    ));
+                }
+            };
+            policy = policy.require(Requirement::DocumentType(t));
+        }
+        if allow_unchecked_status {
+            policy = policy.allow_unchecked_status();
+        }
+        let mut inner = docseal::Verifier::new(list).with_policy(policy);
+        if let Some(status) = status {
+            let mut lists = StatusLists::new();
+            for token in status_tokens(py, status)? {
+                lists
+                    .add(&token, inner.trust_list(), inner.policy().limits())
+                    .map_err(|e| errors::from_docseal(py, &e))?;
+            }
+            inner = inner.with_status_lists(lists);
+        }
+        Ok(Self { inner })
+    }
+
+    /// Verifies one payload at `at` (None for now; an RFC 3339 string or an aware datetime).
+    /// Returns the dict of `docseal verify --json`: `valid` True with the document and the
+    /// checks, or False with `error.kind` and `error.message`.
+    #[pyo3(signature = (text, at=None))]
+    fn verify(&self, py: Python<'_>, text: &str, at: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        let now = convert::instant(py, at)?;
+        let answer = py.detach(|| docseal::json::answer(&self.inner.verify_any(text.trim(), now)));
+        convert::to_python(py, &answer)
+    }
+
+    /// `verify` for many payloads, on the library's bulk path (Ed25519 signatures checked in
+    /// batches, all cores) with the GIL released. Each dict is what `verify` gives for that
+    /// text, except that a valid `DS1:` answer carries no `checks` list (the lines of
+    /// `docseal verify --bulk --json`); `HC1:` payloads are verified one by one.
+    #[pyo3(signature = (texts, at=None))]
+    fn verify_many(&self, py: Python<'_>, texts: Vec<String>, at: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        let now = convert::instant(py, at)?;
+        let answers: Vec<serde_json::Value> = py.detach(|| {
+            let trimmed: Vec<&str> = texts.iter().map(|t| t.trim()).collect();
+            let bulk = self.inner.verify_many(&trimmed, now);
+            trimmed
+                .iter()
+                .zip(bulk)
+                .map(|(text, result)| match result {
+                    // The bulk path reads DS1 only; anything else takes the single path.
+                    Err(e) if e.kind() == docseal::ErrorKind::Prefix => {
+                        docseal::json::answer(&self.inner.verify_any(text, now))
+                    }
+                    Ok(v) => docseal::json::valid(&v),
+                    Err(e) => docseal::json::invalid(&e),
+                })
+                .collect()
+        });
+        let list = PyList::empty(py);
+        for answer in &answers {
+            list.append(convert::to_python(py, answer)?)?;
+        }
+        Ok(list.into_any().unbind())
+    }
+
+    /// Like `verify`, but raises `docseal.Refused` (with `.kind` and `.answer`) for a refused
+    /// payload, and returns the answer of a valid one.
+    #[pyo3(signature = (text, at=None))]
+    fn check(&self, py: Python<'_>, text: &str, at: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        let now = convert::instant(py, at)?;
+        let result = py.detach(|| self.inner.verify_any(text.trim(), now));
+        let answer = convert::to_python(py, &docseal::json::answer(&result))?;
+        match result {
+            Ok(_) => Ok(answer),
+            Err(e) => Err(errors::refused(py, e.kind().as_str(), e.to_string(), answer)),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "docseal.Verifier({} trusted keys, {} status lists)",
+            self.inner.trust_list().keys().len(),
+            self.inner.status_lists().len()
+        )
+    }
+}
