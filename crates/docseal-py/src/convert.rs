@@ -3,40 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
-use serde_json::Value;
 
 use crate::errors;
 
-/// A JSON value as the Python object `json.loads` would give (dicts keep their key order).
-pub(crate) fn to_python(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
-    Ok(match value {
-        Value::Null => py.None(),
-        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any().unbind(),
-        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => i.into_pyobject(py)?.into_any().unbind(),
-            (None, Some(u)) => u.into_pyobject(py)?.into_any().unbind(),
-            // safe: a serde_json number that is neither i64 nor u64 is an f64 (no
-            // arbitrary_precision feature), so as_f64 is Some.
-            #[allow(clippy::expect_used)]
-            _ => n.as_f64().expect("a JSON number is i64, u64 or f64").into_pyobject(py)?.into_any().unbind(),
-        },
-        Value::String(s) => PyString::new(py, s).into_any().unbind(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(to_python(py, item)?)?;
-            }
-            list.into_any().unbind()
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (k, v) in map {
-                dict.set_item(k, to_python(py, v)?)?;
-            }
-            dict.into_any().unbind()
-        }
-    })
+/// JSON text as the Python objects `json.loads` makes of it (dicts keep their key order).
+pub(crate) fn json_loads(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
+    Ok(py.import("json")?.call_method1("loads", (text,))?.unbind())
 }
 
 /// `at`: `None` for now, an RFC 3339 string, or a timezone-aware `datetime`. A naive

@@ -108,6 +108,47 @@ fn status_tokens(py: Python<'_>, status: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<
     Ok(tokens)
 }
 
+/// Texts per step of `verify_many`'s pipeline: many Ed25519 batches, little memory.
+const PIPELINE_CHUNK: usize = 4096;
+
+/// The answers for `texts` as one JSON array: what `verify_many` returns, as text.
+fn answer_array(verifier: &docseal::Verifier, texts: &[String], now: chrono::DateTime<chrono::Utc>) -> String {
+    let trimmed: Vec<&str> = texts.iter().map(|t| t.trim()).collect();
+    let bulk = verifier.verify_many(&trimmed, now);
+    let mut out = Vec::with_capacity(trimmed.len() * 1024 + 2);
+    out.push(b'[');
+    for (i, (text, result)) in trimmed.iter().zip(&bulk).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match result {
+            // The bulk path reads DS1 only; anything else takes the single path.
+            Err(e) if e.kind() == docseal::ErrorKind::Prefix => {
+                let answer = docseal::json::answer(&verifier.verify_any(text, now));
+                // safe: writing a Value to a Vec cannot fail.
+                #[allow(clippy::expect_used)]
+                serde_json::to_writer(&mut out, &answer).expect("JSON into a Vec");
+            }
+            Ok(v) => json_line(&mut out, |o| docseal::json::write_valid_line(o, v)),
+            Err(e) => json_line(&mut out, |o| docseal::json::write_invalid_line(o, e)),
+        }
+    }
+    out.push(b']');
+    // safe: serde_json writes UTF-8, and the brackets and commas are ASCII.
+    #[allow(clippy::expect_used)]
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Appends one answer as written by `write` (a JSON line) without its newline.
+fn json_line(out: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) {
+    // safe: writing to a Vec cannot fail.
+    #[allow(clippy::expect_used)]
+    write(out).expect("JSON into a Vec");
+    if out.last() == Some(&b'\n') {
+        out.pop();
+    }
+}
+
 #[pymethods]
 impl Verifier {
     #[new]
@@ -183,8 +224,8 @@ impl Verifier {
     #[pyo3(signature = (text, at=None))]
     fn verify(&self, py: Python<'_>, text: &str, at: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         let now = convert::instant(py, at)?;
-        let answer = py.detach(|| docseal::json::answer(&self.inner.verify_any(text.trim(), now)));
-        convert::to_python(py, &answer)
+        let answer = py.detach(|| docseal::json::answer(&self.inner.verify_any(text.trim(), now)).to_string());
+        convert::json_loads(py, &answer)
     }
 
     /// `verify` for many payloads, on the library's bulk path (Ed25519 signatures checked in
@@ -194,27 +235,39 @@ impl Verifier {
     #[pyo3(signature = (texts, at=None))]
     fn verify_many(&self, py: Python<'_>, texts: Vec<String>, at: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         let now = convert::instant(py, at)?;
-        let answers: Vec<serde_json::Value> = py.detach(|| {
-            let trimmed: Vec<&str> = texts.iter().map(|t| t.trim()).collect();
-            let bulk = self.inner.verify_many(&trimmed, now);
-            trimmed
-                .iter()
-                .zip(bulk)
-                .map(|(text, result)| match result {
-                    // The bulk path reads DS1 only; anything else takes the single path.
-                    Err(e) if e.kind() == docseal::ErrorKind::Prefix => {
-                        docseal::json::answer(&self.inner.verify_any(text, now))
+        // A pipeline: a thread verifies a chunk (on the bulk path, all cores) and writes its
+        // answers as one JSON array (the serializer of `verify --bulk --json`), while this
+        // thread, holding the GIL, turns the previous chunk into dicts with one `json.loads`
+        // (it shares repeated key strings, and costs less than building values one by one).
+        let answers = PyList::empty(py);
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<String>(2);
+        // A Mutex makes the receiver shareable with the GIL-free closures below; an Option
+        // lets an error drop it, which ends a worker blocked on a full channel.
+        let receiver = std::sync::Mutex::new(Some(receiver));
+        let inner = &self.inner;
+        std::thread::scope(|scope| -> PyResult<()> {
+            scope.spawn(move || {
+                for chunk in texts.chunks(PIPELINE_CHUNK) {
+                    // The receiver is gone only when the GIL side failed: stop working.
+                    if sender.send(answer_array(inner, chunk, now)).is_err() {
+                        break;
                     }
-                    Ok(v) => docseal::json::valid(&v),
-                    Err(e) => docseal::json::invalid(&e),
-                })
-                .collect()
-        });
-        let list = PyList::empty(py);
-        for answer in &answers {
-            list.append(convert::to_python(py, answer)?)?;
-        }
-        Ok(list.into_any().unbind())
+                }
+            });
+            let take_all = || -> PyResult<()> {
+                loop {
+                    let next = py.detach(|| receiver.lock().ok().and_then(|r| r.as_ref().and_then(|r| r.recv().ok())));
+                    let Some(array) = next else { return Ok(()) };
+                    answers.call_method1("extend", (convert::json_loads(py, &array)?,))?;
+                }
+            };
+            let taken = take_all();
+            if let Ok(mut r) = receiver.lock() {
+                r.take();
+            }
+            taken
+        })?;
+        Ok(answers.into_any().unbind())
     }
 
     /// Like `verify`, but raises `docseal.Refused` (with `.kind` and `.answer`) for a refused
@@ -223,7 +276,7 @@ impl Verifier {
     fn check(&self, py: Python<'_>, text: &str, at: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         let now = convert::instant(py, at)?;
         let result = py.detach(|| self.inner.verify_any(text.trim(), now));
-        let answer = convert::to_python(py, &docseal::json::answer(&result))?;
+        let answer = convert::json_loads(py, &docseal::json::answer(&result).to_string())?;
         match result {
             Ok(_) => Ok(answer),
             Err(e) => Err(errors::refused(py, e.kind().as_str(), e.to_string(), answer)),
