@@ -46,6 +46,9 @@ pub(crate) enum Command {
     Trust(TrustCommand),
     /// The issuer's registry: every credential issued, document status, published status lists.
     Registry(RegistryArgs),
+    /// Serve verification over HTTP for relying parties' back ends (POST /v1/verify,
+    /// /v1/verify/batch, /v1/verify/image; GET /v1/health, /v1/trust, /metrics).
+    Serve(ServeArgs),
     /// Issue, render and verify a sample licence, then show a tampered copy refused.
     Demo {
         /// Where to write the demo's QR image (default: the system's temp directory).
@@ -524,4 +527,53 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
             chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").map(|t| t.and_utc()).map_err(|_| e)
         })
         .map_err(|e| format!("{e} (example: 2026-11-21T09:00:00Z)"))
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// The trust list: JSON, or signed with `--trust-anchor`. Reloaded when it changes.
+    #[arg(long)]
+    pub(crate) trust: PathBuf,
+    /// The pinned trust anchor's public key (SPKI PEM), for a signed `--trust`.
+    #[arg(long)]
+    pub(crate) trust_anchor: Option<PathBuf>,
+    /// A folder of status list tokens (`.cwt`), reloaded when it changes.
+    #[arg(long)]
+    pub(crate) status: Option<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub(crate) listen: std::net::SocketAddr,
+    /// How often the files are checked for a change.
+    #[arg(long, value_parser = parse_duration, default_value = "2s")]
+    pub(crate) reload_every: Duration,
+    /// Largest JSON request body, in bytes.
+    #[arg(long, default_value_t = 64 * 1024)]
+    pub(crate) max_body: usize,
+    /// Most payloads in one batch request.
+    #[arg(long, default_value_t = 1000)]
+    pub(crate) max_batch: usize,
+    /// Largest image body, in bytes.
+    #[arg(long, default_value_t = 16 * 1024 * 1024)]
+    pub(crate) max_image: usize,
+    /// Requests served at once; past it, 503.
+    #[arg(long, default_value_t = 512)]
+    pub(crate) concurrency: usize,
+    /// Time a client has to send its request headers.
+    #[arg(long, value_parser = parse_duration, default_value = "5s")]
+    pub(crate) header_timeout: Duration,
+    /// Time a request may take, body included (408 after).
+    #[arg(long, value_parser = parse_duration, default_value = "10s")]
+    pub(crate) request_timeout: Duration,
+    /// A file of SHA-256 hashes (hex, one per line) of the API keys clients must present.
+    #[arg(long)]
+    pub(crate) api_keys: Option<PathBuf>,
+    /// Maximum age of a copy (a screenshot shown later is refused as `stale`).
+    #[arg(long, value_parser = parse_duration)]
+    pub(crate) max_age: Option<Duration>,
+    /// Accept credentials whose status list is not loaded.
+    #[arg(long)]
+    pub(crate) allow_unchecked_status: bool,
+    /// No request log lines on standard error.
+    #[arg(long)]
+    pub(crate) quiet: bool,
 }

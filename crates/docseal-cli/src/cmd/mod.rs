@@ -8,6 +8,7 @@ mod keygen;
 mod photo;
 mod pkcs11;
 mod registry;
+mod serve;
 mod status;
 mod trust;
 mod verify;
@@ -35,6 +36,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Status(command) => status::run(&command),
         Command::Trust(command) => trust::run(&command),
         Command::Registry(args) => registry::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Demo { qr } => demo::run(qr.as_deref()),
     }
 }

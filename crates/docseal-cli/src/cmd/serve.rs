@@ -1,0 +1,47 @@
+//! `docseal serve`: the verification service (crates/docseal-server).
+
+use std::process::ExitCode;
+
+use docseal::Policy;
+use docseal_server::{Config, Limits, Sources};
+
+use crate::Failure;
+use crate::cli::ServeArgs;
+
+pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, Failure> {
+    let mut policy = Policy::default();
+    if let Some(age) = args.max_age {
+        policy = policy.with_max_age(age);
+    }
+    if args.allow_unchecked_status {
+        policy = policy.allow_unchecked_status();
+    }
+    let config = Config {
+        sources: Sources {
+            trust: args.trust.clone(),
+            trust_anchor: args.trust_anchor.clone(),
+            status_dir: args.status.clone(),
+        },
+        policy,
+        limits: Limits {
+            body_bytes: args.max_body,
+            image_bytes: args.max_image,
+            batch: args.max_batch,
+            header_timeout: args.header_timeout,
+            request_timeout: args.request_timeout,
+            concurrency: args.concurrency.max(1),
+            ..Limits::default()
+        },
+        reload_every: args.reload_every,
+        api_keys: args.api_keys.clone(),
+        log_requests: !args.quiet,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::usage(format!("cannot start the runtime: {e}")))?;
+    runtime
+        .block_on(docseal_server::serve_until_signalled(args.listen, config))
+        .map_err(|e| Failure::usage(format!("serve: {e}")))?;
+    Ok(ExitCode::SUCCESS)
+}

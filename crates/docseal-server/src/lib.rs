@@ -1,0 +1,336 @@
+//! # docseal-server
+//!
+//! The verification service behind `docseal serve`: relying parties' back ends post a
+//! payload (or a batch, or a photo) and get the JSON of `docseal verify --json`. Each
+//! instance is stateless: the trust list and status lists come from files and are loaded
+//! again when the files change (a verification sees the old set or the new one, never half
+//! of each; a reload that fails keeps the old set and is logged), so a relying party scales
+//! out by running more instances behind its load balancer.
+//!
+//! Hostile clients meet limits: request body size (413), batch size (413), image size and
+//! reading time, a header read timeout (slow clients are cut), a request timeout (408), a
+//! concurrency limit past which requests get 503 at once. Logs are JSON lines on standard
+//! error with the route, status and time, never a payload or a personal datum.
+//!
+//! Routes: `POST /v1/verify`, `POST /v1/verify/batch`, `POST /v1/verify/image` (raw PNG or
+//! JPEG body; `X-Docseal-At` for the time), `GET /v1/health`, `GET /v1/trust`, `GET /metrics`.
+
+mod keys;
+mod metrics;
+mod routes;
+mod state;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use docseal::Policy;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+
+pub use state::Sources;
+
+/// Why the service could not start (or load its files).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// A trust, anchor, status or key file could not be read or was refused.
+    #[error("{}: {reason}", path.display())]
+    Load {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The listening socket.
+    #[error("cannot listen on {addr}: {reason}")]
+    Listen {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Limits that hold under hostile clients.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest request body of the JSON routes, in bytes.
+    pub body_bytes: usize,
+    /// Largest request body of the batch route, in bytes.
+    pub batch_body_bytes: usize,
+    /// Largest image body, in bytes.
+    pub image_bytes: usize,
+    /// Largest image, in pixels (refused before its pixels are allocated).
+    pub image_pixels: u64,
+    /// Time an image's reading may take.
+    pub image_time: Duration,
+    /// Most payloads in one batch request.
+    pub batch: usize,
+    /// Time a client has to send a request's headers (slow clients are cut).
+    pub header_timeout: Duration,
+    /// Time a request may take from its headers to its answer, body included (408 after).
+    pub request_timeout: Duration,
+    /// Requests served at once; past it, 503 at once.
+    pub concurrency: usize,
+    /// On shutdown, time in-flight requests get to finish.
+    pub drain: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            body_bytes: 64 * 1024,
+            batch_body_bytes: 8 * 1024 * 1024,
+            image_bytes: 16 * 1024 * 1024,
+            image_pixels: 24_000_000,
+            image_time: Duration::from_secs(2),
+            batch: 1000,
+            header_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(10),
+            concurrency: 512,
+            drain: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Everything `docseal serve` is told.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The trust material's files.
+    pub sources: Sources,
+    /// The verification policy every request starts from (skew, max age, ...).
+    pub policy: Policy,
+    /// The limits.
+    pub limits: Limits,
+    /// How often the files are checked for a change.
+    pub reload_every: Duration,
+    /// A file of SHA-256 hashes (hex, one per line) of the API keys clients must present
+    /// (`Authorization: Bearer KEY` or `X-Api-Key`); `None` for no keys.
+    pub api_keys: Option<PathBuf>,
+    /// Log each request as a JSON line on standard error.
+    pub log_requests: bool,
+}
+
+/// The shared state of the routes.
+#[derive(Debug)]
+pub(crate) struct App {
+    current: state::Current,
+    metrics: metrics::Metrics,
+    limits: Limits,
+    keys: Option<keys::ApiKeys>,
+    log_requests: bool,
+    /// One per request being verified; past `limits.concurrency`, 503 at once. Taken after
+    /// the body is read, so the 503 reaches the client instead of a reset connection.
+    permits: tokio::sync::Semaphore,
+}
+
+impl App {
+    /// `Err` with 401 when keys are configured and the request carries none of them.
+    pub(crate) fn authorize(&self, headers: &HeaderMap) -> Result<(), routes::Refusal> {
+        match &self.keys {
+            Some(keys) if !keys.allows(headers) => {
+                Err(routes::bad_request(StatusCode::UNAUTHORIZED, "a valid API key is required"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A place among the requests verified at once, or 503.
+    pub(crate) fn admit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, routes::Refusal> {
+        self.permits
+            .try_acquire()
+            .map_err(|_| routes::bad_request(StatusCode::SERVICE_UNAVAILABLE, "too many requests at once: try again"))
+    }
+}
+
+/// Logs one JSON line on standard error: never a payload, a document or a key.
+fn log(event: &serde_json::Value) {
+    eprintln!("{event}");
+}
+
+async fn overloaded(err: tower::BoxError) -> Response {
+    use axum::response::IntoResponse as _;
+    if err.is::<tower::timeout::error::Elapsed>() {
+        routes::bad_request(StatusCode::REQUEST_TIMEOUT, "the request took too long").into_response()
+    } else {
+        routes::bad_request(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()).into_response()
+    }
+}
+
+fn router(app: Arc<App>) -> Router {
+    let limits = app.limits.clone();
+    let counted = Arc::clone(&app);
+    let guard = ServiceBuilder::new().layer(HandleErrorLayer::new(overloaded)).timeout(limits.request_timeout);
+    Router::new()
+        .route("/v1/verify", post(routes::verify))
+        .route("/v1/verify/batch", post(routes::verify_batch).layer(DefaultBodyLimit::max(limits.batch_body_bytes)))
+        .route("/v1/verify/image", post(routes::verify_image).layer(DefaultBodyLimit::max(limits.image_bytes)))
+        .route("/v1/health", get(routes::health))
+        .route("/v1/trust", get(routes::trust))
+        .route("/metrics", get(routes::metrics))
+        .layer(DefaultBodyLimit::max(limits.body_bytes))
+        .layer(axum::middleware::from_fn(move |request: axum::extract::Request, next: axum::middleware::Next| {
+            let app = Arc::clone(&counted);
+            async move {
+                let started = Instant::now();
+                // The route's pattern, not the raw path: a client cannot grow the metrics
+                // (or the log) with made-up paths.
+                let path = request
+                    .extensions()
+                    .get::<axum::extract::MatchedPath>()
+                    .map_or("unmatched", axum::extract::MatchedPath::as_str)
+                    .to_owned();
+                let method = request.method().to_string();
+                let response = next.run(request).await;
+                let status = response.status().as_u16();
+                app.metrics.request(&path, status);
+                if app.log_requests {
+                    log(&serde_json::json!({
+                        "ts": chrono::Utc::now().to_rfc3339(),
+                        "method": method,
+                        "path": path,
+                        "status": status,
+                        "ms": started.elapsed().as_secs_f64() * 1e3,
+                    }));
+                }
+                response
+            }
+        }))
+        .layer(guard)
+        .with_state(app)
+}
+
+/// Loads the files and serves on `listener` until `shutdown` completes, then stops
+/// accepting and gives in-flight requests up to `limits.drain` to finish.
+///
+/// # Errors
+/// [`ServeError::Load`] when the trust list, anchor, status lists or key file do not load.
+pub async fn serve(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let current = state::Current::load(config.sources.clone(), config.policy.clone(), chrono::Utc::now())?;
+    let keys = config.api_keys.as_deref().map(keys::ApiKeys::load).transpose()?;
+    let app = Arc::new(App {
+        current,
+        metrics: metrics::Metrics::default(),
+        limits: config.limits.clone(),
+        keys,
+        log_requests: config.log_requests,
+        permits: tokio::sync::Semaphore::new(config.limits.concurrency.max(1)),
+    });
+    let reloader = tokio::spawn(reload_loop(Arc::clone(&app), config.reload_every));
+    let service = router(Arc::clone(&app));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(config.limits.header_timeout);
+    let mut shutdown = std::pin::pin!(shutdown);
+    if config.log_requests {
+        log(&serde_json::json!({"event": "listening", "addr": listener.local_addr().ok().map(|a| a.to_string())}));
+    }
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                // A failed accept (out of descriptors, a reset) concerns one client: go on.
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                let hyper_service = hyper_util::service::TowerToHyperService::new(service.clone());
+                let connection = http.serve_connection(TokioIo::new(stream), hyper_service);
+                let watched = graceful.watch(connection);
+                tokio::spawn(async move {
+                    // A client that goes away or breaks HTTP ends its own connection only.
+                    let _ = watched.await;
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    reloader.abort();
+    if config.log_requests {
+        log(&serde_json::json!({"event": "draining"}));
+    }
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(config.limits.drain) => {}
+    }
+    Ok(())
+}
+
+/// Connections waiting to be accepted (the kernel caps it at `net.core.somaxconn`).
+pub const BACKLOG: u32 = 4096;
+
+/// Binds `addr` and serves until SIGTERM or Ctrl-C.
+///
+/// # Errors
+/// [`ServeError::Listen`] when the address cannot be bound; as [`serve`].
+pub async fn serve_until_signalled(addr: SocketAddr, config: Config) -> Result<(), ServeError> {
+    let failed = |e: std::io::Error| ServeError::Listen { addr, reason: e.to_string() };
+    let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4() } else { tokio::net::TcpSocket::new_v6() }
+        .map_err(failed)?;
+    socket.set_reuseaddr(true).map_err(failed)?;
+    socket.bind(addr).map_err(failed)?;
+    // A deep backlog: a burst of clients connecting at once waits in it instead of being reset.
+    let listener = socket.listen(BACKLOG).map_err(failed)?;
+    serve(listener, config, signalled()).await
+}
+
+async fn signalled() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+async fn reload_loop(app: Arc<App>, every: Duration) {
+    let mut tick = tokio::time::interval(every.max(Duration::from_millis(50)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let reloaded = {
+            let app = Arc::clone(&app);
+            tokio::task::spawn_blocking(move || app.current.reload_if_changed(chrono::Utc::now())).await
+        };
+        match reloaded {
+            Ok(Ok(true)) => {
+                app.metrics.reloaded(true);
+                log(&serde_json::json!({"event": "reloaded"}));
+            }
+            Ok(Ok(false)) => {}
+            Ok(Err(e)) => {
+                app.metrics.reloaded(false);
+                app.current.mark_seen();
+                log(
+                    &serde_json::json!({"event": "reload_failed", "reason": e.to_string(), "kept": "the previous set"}),
+                );
+            }
+            Err(_) => app.metrics.reloaded(false),
+        }
+    }
+}

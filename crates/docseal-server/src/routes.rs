@@ -1,0 +1,273 @@
+//! The HTTP routes: verification (one, a batch, an image), health, what is loaded, metrics.
+//! A decided verdict (valid or refused) is HTTP 200 with the JSON of `verify --json`; only a
+//! malformed request gets a 4xx.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use docseal::model::{DocumentType, TravelMode};
+use docseal::{Policy, Requirement, Verifier};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::App;
+
+/// A request the service will not answer with a verdict: `{"error": {"kind": "request",
+/// "message": ...}}` with a 4xx (or 5xx) status.
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    status: StatusCode,
+    message: String,
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        (self.status, axum::Json(json!({"error": {"kind": "request", "message": self.message}}))).into_response()
+    }
+}
+
+pub(crate) fn bad_request(status: StatusCode, message: impl Into<String>) -> Refusal {
+    Refusal { status, message: message.into() }
+}
+
+fn json_response(value: &Value) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], value.to_string()).into_response()
+}
+
+/// The questions a request may ask (all optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Require {
+    class: Option<String>,
+    min_age: Option<u32>,
+    travel_mode: Option<String>,
+    document_type: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VerifyRequest {
+    payload: String,
+    at: Option<String>,
+    #[serde(default)]
+    require: Option<Require>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BatchRequest {
+    payloads: Vec<String>,
+    at: Option<String>,
+    #[serde(default)]
+    require: Option<Require>,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
+    serde_json::from_slice(body).map_err(|e| bad_request(StatusCode::BAD_REQUEST, format!("malformed request: {e}")))
+}
+
+fn instant(at: Option<&str>) -> Result<DateTime<Utc>, Refusal> {
+    match at {
+        None => Ok(Utc::now()),
+        Some(text) => DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| bad_request(StatusCode::BAD_REQUEST, format!("at {text:?} is not an RFC 3339 time"))),
+    }
+}
+
+/// The verifier to use: the loaded one, or a copy with the request's questions added (the
+/// status lists are shared, the trust list is small).
+fn with_questions(verifier: &Verifier, base: &Policy, require: Option<Require>) -> Result<Option<Verifier>, Refusal> {
+    let Some(require) = require else { return Ok(None) };
+    let mut policy = base.clone();
+    if let Some(class) = require.class {
+        policy = policy.require(Requirement::VehicleClass(class));
+    }
+    if let Some(age) = require.min_age {
+        policy = policy.require(Requirement::MinAge(age));
+    }
+    if let Some(mode) = require.travel_mode {
+        let parsed = TravelMode::from_name(&mode)
+            .ok_or_else(|| bad_request(StatusCode::BAD_REQUEST, format!("travel_mode {mode:?}: air or rail")))?;
+        policy = policy.require(Requirement::TravelMode(parsed));
+    }
+    if let Some(name) = require.document_type {
+        let t = match name.as_str() {
+            "passport" => DocumentType::Passport,
+            "driving-licence" => DocumentType::DrivingLicence,
+            "temporary-pass" => DocumentType::TemporaryPass,
+            other => {
+                return Err(bad_request(
+                    StatusCode::BAD_REQUEST,
+                    format!("document_type {other:?}: passport, driving-licence or temporary-pass"),
+                ));
+            }
+        };
+        policy = policy.require(Requirement::DocumentType(t));
+    }
+    Ok(Some(verifier.clone().with_policy(policy)))
+}
+
+/// `valid`, or the refusal's kind: the label of the verdict counters.
+fn verdict_kind<T>(result: &docseal::Result<T>) -> &'static str {
+    match result {
+        Ok(_) => "valid",
+        Err(e) => e.kind().as_str(),
+    }
+}
+
+pub(crate) async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Result<Response, Refusal> {
+    let started = Instant::now();
+    app.authorize(&headers)?;
+    let _permit = app.admit()?;
+    let request: VerifyRequest = parse(&body)?;
+    let now = instant(request.at.as_deref())?;
+    let loaded = app.current.get();
+    let asked = with_questions(&loaded.verifier, app.current.policy(), request.require)?;
+    let verifier = asked.as_ref().unwrap_or(&loaded.verifier);
+    let result = verifier.verify_any(request.payload.trim(), now);
+    app.metrics.verdict(verdict_kind(&result));
+    let answer = docseal::json::answer(&result);
+    app.metrics.latency(started.elapsed());
+    Ok(json_response(&answer))
+}
+
+pub(crate) async fn verify_batch(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Refusal> {
+    let started = Instant::now();
+    app.authorize(&headers)?;
+    let _permit = app.admit()?;
+    let request: BatchRequest = parse(&body)?;
+    if request.payloads.len() > app.limits.batch {
+        return Err(bad_request(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("{} payloads in one batch, over the limit of {}", request.payloads.len(), app.limits.batch),
+        ));
+    }
+    let now = instant(request.at.as_deref())?;
+    let loaded = app.current.get();
+    let asked = with_questions(&loaded.verifier, app.current.policy(), request.require)?;
+    let verifier = asked.unwrap_or_else(|| loaded.verifier.clone());
+    // The bulk path uses every core: off the async workers.
+    let answers = tokio::task::spawn_blocking(move || {
+        let texts: Vec<&str> = request.payloads.iter().map(|t| t.trim()).collect();
+        let bulk = verifier.verify_many(&texts, now);
+        texts
+            .iter()
+            .zip(bulk)
+            .map(|(text, result)| match result {
+                // The bulk path reads DS1 only; anything else takes the single path.
+                Err(e) if e.kind() == docseal::ErrorKind::Prefix => {
+                    let single = verifier.verify_any(text, now);
+                    (verdict_kind(&single), docseal::json::answer(&single))
+                }
+                Ok(v) => ("valid", docseal::json::valid(&v)),
+                Err(e) => (e.kind().as_str(), docseal::json::invalid(&e)),
+            })
+            .collect::<Vec<(&'static str, Value)>>()
+    })
+    .await;
+    let Ok(answers) = answers else {
+        return Err(bad_request(StatusCode::INTERNAL_SERVER_ERROR, "the batch's verification stopped"));
+    };
+    let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
+    for (kind, _) in &answers {
+        *kinds.entry((*kind).to_owned()).or_insert(0) += 1;
+    }
+    app.metrics.verdicts(kinds);
+    app.metrics.latency(started.elapsed());
+    let results: Vec<Value> = answers.into_iter().map(|(_, answer)| answer).collect();
+    Ok(json_response(&json!({"results": results})))
+}
+
+pub(crate) async fn verify_image(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Refusal> {
+    let started = Instant::now();
+    app.authorize(&headers)?;
+    let _permit = app.admit()?;
+    let at = headers.get("x-docseal-at").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let now = instant(at.as_deref())?;
+    let loaded = app.current.get();
+    let limits = app.limits.clone();
+    // Decoding and reading are CPU work with their own time limit: off the async workers.
+    let read = tokio::task::spawn_blocking(move || {
+        let image = docseal_scan::decode_image(&body, limits.image_pixels)?;
+        docseal_scan::Scanner::new().with_time_limit(limits.image_time).scan(&image)
+    })
+    .await;
+    let (kind, answer) = match read {
+        Err(_) => return Err(bad_request(StatusCode::INTERNAL_SERVER_ERROR, "the image reader stopped")),
+        Ok(Err(e)) => {
+            let kind = match e {
+                docseal_scan::ScanError::Unreadable { .. } | docseal_scan::ScanError::TooLarge { .. } => "image",
+                _ => "scan",
+            };
+            (kind, json!({"valid": false, "error": {"kind": kind, "message": e.to_string()}}))
+        }
+        Ok(Ok(codes)) => {
+            let payload =
+                codes.iter().find(|c| c.text.starts_with("DS1:") || c.text.starts_with("HC1:")).or(codes.first());
+            match payload {
+                Some(code) => {
+                    let result = loaded.verifier.verify_any(code.text.trim(), now);
+                    (verdict_kind(&result), docseal::json::answer(&result))
+                }
+                None => ("scan", json!({"valid": false, "error": {"kind": "scan", "message": "no code in the image"}})),
+            }
+        }
+    };
+    app.metrics.verdict(kind);
+    app.metrics.latency(started.elapsed());
+    Ok(json_response(&answer))
+}
+
+pub(crate) async fn health() -> Response {
+    json_response(&json!({"status": "ok"}))
+}
+
+pub(crate) async fn trust(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, Refusal> {
+    app.authorize(&headers)?;
+    let loaded = app.current.get();
+    let now = Utc::now();
+    let keys: Vec<&str> = loaded.verifier.trust_list().keys().iter().map(docseal::TrustedKey::name).collect();
+    let lists: Vec<Value> = loaded
+        .verifier
+        .status_lists()
+        .iter()
+        .map(|l| {
+            json!({
+                "uri": l.uri(),
+                "issued_at": l.issued_at().to_rfc3339(),
+                "age_seconds": (now - l.issued_at()).num_seconds(),
+                "expires_at": l.expires_at().map(|t| t.to_rfc3339()),
+                "signer": l.trusted_name(),
+            })
+        })
+        .collect();
+    let info = loaded.trust_info.as_ref();
+    Ok(json_response(&json!({
+        "loaded_at": loaded.loaded_at.to_rfc3339(),
+        "keys": keys,
+        "signed": info.is_some(),
+        "provider": info.map(|i| i.provider.clone()),
+        "sequence": info.map(|i| i.sequence),
+        "next_update": info.map(|i| i.next_update.to_rfc3339()),
+        "status_lists": lists,
+    })))
+}
+
+pub(crate) async fn metrics(State(app): State<Arc<App>>) -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render()).into_response()
+}
