@@ -17,8 +17,8 @@ mod verifier;
 use pyo3::prelude::*;
 
 /// The `docseal` Python module.
-#[pymodule]
-fn docseal(m: &Bound<'_, PyModule>) -> PyResult<()> {
+#[pymodule(name = "docseal")]
+fn docseal_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<verifier::Verifier>()?;
     m.add_class::<issuer::Issuer>()?;
