@@ -173,7 +173,9 @@ impl Desk {
     }
 
     /// Verifies `DS1:` or `HC1:` text at `now` (RFC 3339): the JSON of
-    /// `docseal verify --json`, valid or refused with its kind.
+    /// `docseal verify --json`, valid or refused with its kind. A `now` that is not RFC 3339
+    /// is answered `{"valid": false, "error": {"kind": "usage", ...}}`: the page shows it like
+    /// any refusal.
     #[must_use]
     pub fn verify(&self, text: &str, now: &str) -> String {
         match parse_time("now", now) {
