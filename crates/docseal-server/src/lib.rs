@@ -15,6 +15,7 @@
 //! Routes: `POST /v1/verify`, `POST /v1/verify/batch`, `POST /v1/verify/image` (raw PNG or
 //! JPEG body; `X-Docseal-At` for the time), `GET /v1/health`, `GET /v1/trust`, `GET /metrics`.
 
+mod coalesce;
 mod keys;
 mod metrics;
 mod routes;
@@ -124,7 +125,8 @@ pub struct Config {
 /// The shared state of the routes.
 #[derive(Debug)]
 pub(crate) struct App {
-    current: state::Current,
+    current: Arc<state::Current>,
+    coalesce: tokio::sync::mpsc::Sender<coalesce::Job>,
     metrics: metrics::Metrics,
     limits: Limits,
     keys: Option<keys::ApiKeys>,
@@ -220,10 +222,12 @@ pub async fn serve(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let current = state::Current::load(config.sources.clone(), config.policy.clone(), chrono::Utc::now())?;
+    let current = Arc::new(state::Current::load(config.sources.clone(), config.policy.clone(), chrono::Utc::now())?);
+    let coalesce = coalesce::start(Arc::clone(&current));
     let keys = config.api_keys.as_deref().map(keys::ApiKeys::load).transpose()?;
     let app = Arc::new(App {
         current,
+        coalesce,
         metrics: metrics::Metrics::default(),
         limits: config.limits.clone(),
         keys,

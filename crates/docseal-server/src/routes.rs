@@ -115,7 +115,7 @@ fn with_questions(verifier: &Verifier, base: &Policy, require: Option<Require>) 
 }
 
 /// `valid`, or the refusal's kind: the label of the verdict counters.
-fn verdict_kind<T>(result: &docseal::Result<T>) -> &'static str {
+pub(crate) fn verdict_kind<T>(result: &docseal::Result<T>) -> &'static str {
     match result {
         Ok(_) => "valid",
         Err(e) => e.kind().as_str(),
@@ -127,6 +127,21 @@ pub(crate) async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, body
     app.authorize(&headers)?;
     let _permit = app.admit()?;
     let request: VerifyRequest = parse(&body)?;
+    if request.at.is_none() && request.require.is_none() {
+        // The common case: grouped with the requests that arrive meanwhile (coalesce.rs).
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = crate::coalesce::Job { text: request.payload, reply };
+        let sent = app.coalesce.send(job).await;
+        let Ok((kind, answer)) = (match sent {
+            Ok(()) => answer.await.map_err(|_| ()),
+            Err(_) => Err(()),
+        }) else {
+            return Err(bad_request(StatusCode::INTERNAL_SERVER_ERROR, "the verification stopped"));
+        };
+        app.metrics.verdict(kind);
+        app.metrics.latency(started.elapsed());
+        return Ok(json_response(&answer));
+    }
     let now = instant(request.at.as_deref())?;
     let loaded = app.current.get();
     let asked = with_questions(&loaded.verifier, app.current.policy(), request.require)?;
