@@ -114,24 +114,13 @@ const PIPELINE_CHUNK: usize = 4096;
 /// The answers for `texts` as one JSON array: what `verify_many` returns, as text.
 fn answer_array(verifier: &docseal::Verifier, texts: &[String], now: chrono::DateTime<chrono::Utc>) -> String {
     let trimmed: Vec<&str> = texts.iter().map(|t| t.trim()).collect();
-    let bulk = verifier.verify_many(&trimmed, now);
     let mut out = Vec::with_capacity(trimmed.len() * 1024 + 2);
     out.push(b'[');
-    for (i, (text, result)) in trimmed.iter().zip(&bulk).enumerate() {
+    for (i, result) in verifier.verify_many_any(&trimmed, now).iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        match result {
-            // The bulk path reads DS1 only; anything else takes the single path.
-            Err(e) if e.kind() == docseal::ErrorKind::Prefix => {
-                let answer = docseal::json::answer(&verifier.verify_any(text, now));
-                // safe: writing a Value to a Vec cannot fail.
-                #[allow(clippy::expect_used)]
-                serde_json::to_writer(&mut out, &answer).expect("JSON into a Vec");
-            }
-            Ok(v) => json_line(&mut out, |o| docseal::json::write_valid_line(o, v)),
-            Err(e) => json_line(&mut out, |o| docseal::json::write_invalid_line(o, e)),
-        }
+        json_line(&mut out, |o| docseal::json::write_line(o, result));
     }
     out.push(b']');
     // safe: serde_json writes UTF-8, and the brackets and commas are ASCII.

@@ -42,19 +42,11 @@ async fn run(current: Arc<Current>, mut receiver: mpsc::Receiver<Job>) {
         let answered = tokio::task::spawn_blocking(move || {
             let now = chrono::Utc::now();
             let texts: Vec<&str> = jobs.iter().map(|j| j.text.trim()).collect();
-            let results = loaded.verifier.verify_many(&texts, now);
-            let answers: Vec<(&'static str, Value)> = texts
+            let answers: Vec<(&'static str, Value)> = loaded
+                .verifier
+                .verify_many_any(&texts, now)
                 .iter()
-                .zip(results)
-                .map(|(text, result)| match result {
-                    // The bulk path reads DS1 only; anything else takes the single path.
-                    Err(e) if e.kind() == docseal::ErrorKind::Prefix => {
-                        let single = loaded.verifier.verify_any(text, now);
-                        (crate::routes::verdict_kind(&single), docseal::json::answer(&single))
-                    }
-                    Ok(v) => ("valid", docseal::json::valid_with_checks(&v)),
-                    Err(e) => (e.kind().as_str(), docseal::json::invalid(&e)),
-                })
+                .map(|result| (crate::routes::verdict_kind(result), docseal::json::answer(result)))
                 .collect();
             for (job, answer) in jobs.into_iter().zip(answers) {
                 // The client may have gone; its answer is dropped.

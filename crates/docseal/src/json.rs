@@ -125,6 +125,28 @@ pub fn write_invalid_line(out: &mut impl std::io::Write, e: &Error) -> std::io::
     out.write_all(b"\n")
 }
 
+/// One `verify --bulk --json` line for any result of
+/// [`Verifier::verify_many_any`](crate::Verifier::verify_many_any): a valid `DS1:` credential
+/// without its checks ([`write_valid_line`]), an `HC1:` certificate ([`valid_hc1`]), or the
+/// refusal ([`write_invalid_line`]).
+///
+/// # Errors
+/// What writing to `out` returns.
+#[cfg(feature = "hc1")]
+pub fn write_line(
+    out: &mut impl std::io::Write,
+    result: &crate::Result<crate::verify::AnyVerified>,
+) -> std::io::Result<()> {
+    match result {
+        Ok(crate::verify::AnyVerified::Ds1(v)) => write_valid_line(out, v),
+        Ok(crate::verify::AnyVerified::Hc1(v)) => {
+            serde_json::to_writer(&mut *out, &valid_hc1(v))?;
+            out.write_all(b"\n")
+        }
+        Err(e) => write_invalid_line(out, e),
+    }
+}
+
 /// The fields of [`valid`], in its order (docs/FORMAT.md section 7).
 #[derive(Serialize)]
 struct ValidLine<'a> {
@@ -252,5 +274,22 @@ mod tests {
         let streamed = line(|o| write_valid_line(o, &v));
         assert_eq!(streamed, format!("{}\n", valid(&v)));
         assert!(streamed.contains(r#""usable":false"#) && streamed.contains("12 points"), "{streamed}");
+    }
+
+    #[test]
+    fn many_lines_equal_single_answers_without_checks() {
+        let corpus = Corpus::generate(120, 300, 9, at()).expect("corpus");
+        let verifier = Verifier::new(corpus.trust.clone());
+        let mut texts = corpus.payloads.clone();
+        texts.extend(["HC1:NCF".to_owned(), String::new(), "DS1:".to_owned()]);
+        for (text, result) in texts.iter().zip(verifier.verify_many_any(&texts, corpus.verify_at)) {
+            let mut single = answer(&verifier.verify_any(text, corpus.verify_at));
+            // A bulk line leaves out a DS1 credential's checks (an HC1 answer keeps them).
+            if let Some(map) = single.as_object_mut().filter(|m| m.get("profile") == Some(&Value::from("DS1"))) {
+                map.remove("checks");
+            }
+            let written = line(|o| write_line(o, &result));
+            assert_eq!(serde_json::from_str::<Value>(&written).expect("a JSON line"), single, "{text}");
+        }
     }
 }

@@ -37,6 +37,21 @@ impl Verifier {
         }
     }
 
+    /// Verifies many `DS1:` or `HC1:` texts at `now`: `DS1:` ones on the bulk path
+    /// ([`Verifier::verify_many`]), anything else one by one with [`Verifier::verify_any`].
+    /// The i-th result is what `verify_any` gives for the i-th text.
+    pub fn verify_many_any<S: AsRef<str> + Sync>(&self, texts: &[S], now: DateTime<Utc>) -> Vec<Result<AnyVerified>> {
+        self.verify_many(texts, now)
+            .into_iter()
+            .zip(texts)
+            .map(|(result, text)| match result {
+                // The bulk path reads DS1 only: a prefix refusal may be an HC1 text.
+                Err(e) if e.kind() == crate::ErrorKind::Prefix => self.verify_any(text.as_ref(), now),
+                other => other.map(|v| AnyVerified::Ds1(Box::new(v))),
+            })
+            .collect()
+    }
+
     /// Verifies an EU DCC (`HC1:` text) at time `now`: zlib is required, the COSE_Sign1 is
     /// read by RFC 9052's rules (tagged or not, kid in the protected header or, only when
     /// absent there, the unprotected one), ES256 or PS256, then the certificate's key usage.
