@@ -12,10 +12,14 @@
 //! concurrency limit past which requests get 503 at once. Logs are JSON lines on standard
 //! error with the route, status and time, never a payload or a personal datum.
 //!
-//! Routes: `POST /v1/verify`, `POST /v1/verify/batch`, `POST /v1/verify/image` (raw PNG or
-//! JPEG body; `X-Docseal-At` for the time), `GET /v1/health`, `GET /v1/trust`, `GET /metrics`.
+//! Routes: `POST /v1/verify`, `POST /v1/verify/batch`, `POST /v1/verify/image` (a raw PNG or
+//! JPEG body, or a `multipart/form-data` upload with the field `image` or a file field;
+//! `X-Docseal-At` for the time), `GET /v1/health`, `GET /v1/trust`, `GET /metrics`.
 
 mod coalesce;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod keys;
 mod metrics;
 mod routes;
@@ -212,6 +216,22 @@ fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
+/// Loads the files and starts the request grouping task (inside a tokio runtime).
+fn app(config: &Config) -> Result<Arc<App>, ServeError> {
+    let current = Arc::new(state::Current::load(config.sources.clone(), config.policy.clone(), chrono::Utc::now())?);
+    let coalesce = coalesce::start(Arc::clone(&current));
+    let keys = config.api_keys.as_deref().map(keys::ApiKeys::load).transpose()?;
+    Ok(Arc::new(App {
+        current,
+        coalesce,
+        metrics: metrics::Metrics::default(),
+        limits: config.limits.clone(),
+        keys,
+        log_requests: config.log_requests,
+        permits: tokio::sync::Semaphore::new(config.limits.concurrency.max(1)),
+    }))
+}
+
 /// Loads the files and serves on `listener` until `shutdown` completes, then stops
 /// accepting and gives in-flight requests up to `limits.drain` to finish.
 ///
@@ -222,18 +242,7 @@ pub async fn serve(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let current = Arc::new(state::Current::load(config.sources.clone(), config.policy.clone(), chrono::Utc::now())?);
-    let coalesce = coalesce::start(Arc::clone(&current));
-    let keys = config.api_keys.as_deref().map(keys::ApiKeys::load).transpose()?;
-    let app = Arc::new(App {
-        current,
-        coalesce,
-        metrics: metrics::Metrics::default(),
-        limits: config.limits.clone(),
-        keys,
-        log_requests: config.log_requests,
-        permits: tokio::sync::Semaphore::new(config.limits.concurrency.max(1)),
-    });
+    let app = app(&config)?;
     let reloader = tokio::spawn(reload_loop(Arc::clone(&app), config.reload_every));
     let service = router(Arc::clone(&app));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();

@@ -37,7 +37,21 @@ pub(crate) fn bad_request(status: StatusCode, message: impl Into<String>) -> Ref
 }
 
 fn json_response(value: &Value) -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], value.to_string()).into_response()
+    json_bytes_response(value.to_string().into_bytes())
+}
+
+fn json_bytes_response(body: Vec<u8>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// The `verify --json` answer for a result, as response bytes.
+pub(crate) fn answer_bytes(result: &docseal::Result<docseal::AnyVerified>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(2048);
+    // safe: writing to a Vec cannot fail, and the answer's fields are strings, numbers and
+    // string-keyed maps, which serde_json always serializes.
+    #[allow(clippy::expect_used)]
+    docseal::json::write_answer(&mut out, result).expect("JSON into a Vec");
+    out
 }
 
 /// The questions a request may ask (all optional).
@@ -140,7 +154,7 @@ pub(crate) async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, body
         };
         app.metrics.verdict(kind);
         app.metrics.latency(started.elapsed());
-        return Ok(json_response(&answer));
+        return Ok(json_bytes_response(answer));
     }
     let now = instant(request.at.as_deref())?;
     let loaded = app.current.get();
@@ -148,9 +162,9 @@ pub(crate) async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, body
     let verifier = asked.as_ref().unwrap_or(&loaded.verifier);
     let result = verifier.verify_any(request.payload.trim(), now);
     app.metrics.verdict(verdict_kind(&result));
-    let answer = docseal::json::answer(&result);
+    let answer = answer_bytes(&result);
     app.metrics.latency(started.elapsed());
-    Ok(json_response(&answer))
+    Ok(json_bytes_response(answer))
 }
 
 pub(crate) async fn verify_batch(
@@ -212,6 +226,7 @@ pub(crate) async fn verify_image(
     let _permit = app.admit()?;
     let at = headers.get("x-docseal-at").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let now = instant(at.as_deref())?;
+    let body = image_of(&headers, body).await?;
     let loaded = app.current.get();
     let limits = app.limits.clone();
     // Decoding and reading are CPU work with their own time limit: off the async workers.
@@ -244,6 +259,32 @@ pub(crate) async fn verify_image(
     app.metrics.verdict(kind);
     app.metrics.latency(started.elapsed());
     Ok(json_response(&answer))
+}
+
+/// The image of a `/v1/verify/image` request: the body itself, or for
+/// `multipart/form-data` (an HTML form's upload) the field named `image`, else the first
+/// file field.
+async fn image_of(headers: &HeaderMap, body: Bytes) -> Result<Bytes, Refusal> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !content_type.trim_start().to_ascii_lowercase().starts_with("multipart/form-data") {
+        return Ok(body);
+    }
+    let request = axum::http::Request::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .body(axum::body::Body::from(body))
+        .map_err(|e| bad_request(StatusCode::BAD_REQUEST, format!("multipart request: {e}")))?;
+    let mut form = <axum::extract::Multipart as axum::extract::FromRequest<()>>::from_request(request, &())
+        .await
+        .map_err(|e| bad_request(StatusCode::BAD_REQUEST, format!("multipart request: {}", e.body_text())))?;
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        bad_request(StatusCode::BAD_REQUEST, format!("multipart body: {}", e.body_text()))
+    };
+    while let Some(field) = form.next_field().await.map_err(unreadable)? {
+        if field.name() == Some("image") || field.file_name().is_some() {
+            return field.bytes().await.map_err(unreadable);
+        }
+    }
+    Err(bad_request(StatusCode::BAD_REQUEST, "multipart body without an image field or file"))
 }
 
 pub(crate) async fn health() -> Response {

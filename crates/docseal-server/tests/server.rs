@@ -90,6 +90,69 @@ async fn try_request(addr: SocketAddr, method: &str, path: &str, body: &[u8]) ->
     read_response(&mut stream).await
 }
 
+/// One request with its own content type.
+async fn request_typed(addr: SocketAddr, path: &str, content_type: &str, body: &[u8]) -> (u16, Value) {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: t\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let (status, body) = read_response(&mut stream).await.expect("a response");
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+fn multipart(boundary: &str, parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, file_name, content) in parts {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").bytes());
+        if let Some(file_name) = file_name {
+            body.extend(format!("; filename=\"{file_name}\"\r\nContent-Type: image/png").bytes());
+        }
+        body.extend(b"\r\n\r\n");
+        body.extend(*content);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    body
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn images_are_read_raw_or_from_a_multipart_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let authority = key();
+    let trust = dir.path().join("trust.json");
+    std::fs::write(&trust, trust_json(&[("Test TMB", &authority)])).unwrap();
+    let text = issue(authority, "Test TMB");
+    let qr = docseal::codec::qr::Qr::new(&text, docseal::codec::qr::ErrorCorrection::M).unwrap();
+    let png = docseal_render::qr_png(&qr, 4).unwrap();
+    let server = start(config(&trust, Limits::default())).await;
+
+    let (status, answer) = request_typed(server.addr, "/v1/verify/image", "image/png", &png).await;
+    assert_eq!((status, &answer["valid"]), (200, &Value::Bool(true)), "{answer}");
+
+    let boundary = "docseal-test-boundary";
+    let form = format!("multipart/form-data; boundary={boundary}");
+    let by_name = multipart(boundary, &[("note", None, b"front desk"), ("image", None, &png)]);
+    let (status, answer) = request_typed(server.addr, "/v1/verify/image", &form, &by_name).await;
+    assert_eq!((status, &answer["valid"]), (200, &Value::Bool(true)), "{answer}");
+    assert_eq!(answer["document_type"], "driving-licence");
+    let by_file = multipart(boundary, &[("upload", Some("photo.png"), &png)]);
+    let (status, answer) = request_typed(server.addr, "/v1/verify/image", &form, &by_file).await;
+    assert_eq!((status, &answer["valid"]), (200, &Value::Bool(true)), "{answer}");
+
+    let no_image = multipart(boundary, &[("note", None, b"no picture")]);
+    let (status, answer) = request_typed(server.addr, "/v1/verify/image", &form, &no_image).await;
+    assert_eq!((status, answer["error"]["kind"].as_str()), (400, Some("request")), "{answer}");
+    let (status, _) =
+        request_typed(server.addr, "/v1/verify/image", &form, b"--docseal-test-boundary\r\ngarbage").await;
+    assert_eq!(status, 400);
+    let (status, _) = request_typed(server.addr, "/v1/verify/image", "multipart/form-data", &by_name).await;
+    assert_eq!(status, 400, "a form without its boundary");
+    server.stop().await;
+}
+
 async fn read_response(stream: &mut TcpStream) -> Option<(u16, Vec<u8>)> {
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await.ok()?;

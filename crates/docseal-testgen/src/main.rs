@@ -324,6 +324,11 @@ fn write_fuzz_seeds(dir: &std::path::Path, vectors: &[Value]) -> Result<(), Box<
         for target in ["payload_decode", "verify"] {
             write(target, id, payload.as_bytes())?;
         }
+        // server_request: the first byte picks the route (0 single, 1 batch).
+        let single = serde_json::json!({"payload": payload, "at": v["verify"]["at"]});
+        write("server_request", &format!("{id}-single"), &[&[0u8][..], single.to_string().as_bytes()].concat())?;
+        let batch = serde_json::json!({"payloads": [payload, "DS1:XX"], "require": {"class": "C1"}});
+        write("server_request", &format!("{id}-batch"), &[&[1u8][..], batch.to_string().as_bytes()].concat())?;
         write("base45_decode", id, v["intermediate"]["base45"].as_str().unwrap_or("").as_bytes())?;
         write("roundtrip_base45", id, v["intermediate"]["base45"].as_str().unwrap_or("").as_bytes())?;
         let claims = v["intermediate"]["claims_cbor_hex"].as_str().unwrap_or("");

@@ -81,7 +81,13 @@ pub fn valid(v: &Verified<Credential>) -> Value {
 /// # Errors
 /// What writing to `out` returns.
 pub fn write_valid_line(out: &mut impl std::io::Write, v: &Verified<Credential>) -> std::io::Result<()> {
-    let line = ValidLine {
+    serde_json::to_writer(&mut *out, &valid_line(v, None))?;
+    out.write_all(b"\n")
+}
+
+/// The fields of [`valid`], with `checks` when given (the single answer's last field).
+fn valid_line<'a>(v: &'a Verified<Credential>, checks: Option<&'a [crate::verify::Check]>) -> ValidLine<'a> {
+    ValidLine {
         valid: true,
         profile: v.profile().name(),
         document_type: v.credential().document_type().name(),
@@ -98,9 +104,8 @@ pub fn write_valid_line(out: &mut impl std::io::Write, v: &Verified<Credential>)
             Usability::NotUsable(reason) => Some(Displayed(reason)),
             _ => None,
         },
-    };
-    serde_json::to_writer(&mut *out, &line)?;
-    out.write_all(b"\n")
+        checks: checks.map(CheckList),
+    }
 }
 
 /// One `verify --bulk --json` line for a refused payload: the same object as [`invalid`].
@@ -108,21 +113,27 @@ pub fn write_valid_line(out: &mut impl std::io::Write, v: &Verified<Credential>)
 /// # Errors
 /// What writing to `out` returns.
 pub fn write_invalid_line(out: &mut impl std::io::Write, e: &Error) -> std::io::Result<()> {
-    #[derive(Serialize)]
-    struct Invalid<'a> {
-        valid: bool,
-        error: ErrorObject<'a>,
-    }
-    #[derive(Serialize)]
-    struct ErrorObject<'a> {
-        kind: crate::ErrorKind,
-        message: Displayed<&'a Error>,
-    }
-    serde_json::to_writer(
-        &mut *out,
-        &Invalid { valid: false, error: ErrorObject { kind: e.kind(), message: Displayed(e) } },
-    )?;
+    serde_json::to_writer(&mut *out, &InvalidLine::of(e))?;
     out.write_all(b"\n")
+}
+
+/// The object of [`invalid`].
+#[derive(Serialize)]
+struct InvalidLine<'a> {
+    valid: bool,
+    error: ErrorObject<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorObject<'a> {
+    kind: crate::ErrorKind,
+    message: Displayed<&'a Error>,
+}
+
+impl<'a> InvalidLine<'a> {
+    fn of(e: &'a Error) -> Self {
+        InvalidLine { valid: false, error: ErrorObject { kind: e.kind(), message: Displayed(e) } }
+    }
 }
 
 /// One `verify --bulk --json` line for any result of
@@ -164,6 +175,23 @@ struct ValidLine<'a> {
     document: &'a Credential,
     #[serde(skip_serializing_if = "Option::is_none")]
     not_usable: Option<Displayed<&'a crate::model::NotUsableReason>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checks: Option<CheckList<'a>>,
+}
+
+/// `[{"check": "signature", "passed": true, "detail": "..."}, ...]`, as [`checks`] builds it.
+struct CheckList<'a>(&'a [crate::verify::Check]);
+
+impl Serialize for CheckList<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Item<'a> {
+            check: &'a str,
+            passed: bool,
+            detail: &'a str,
+        }
+        s.collect_seq(self.0.iter().map(|c| Item { check: c.kind.as_str(), passed: c.passed, detail: &c.detail }))
+    }
 }
 
 /// Serializes a value as the JSON string of its `Display` text, without an owned copy.
@@ -221,6 +249,26 @@ pub fn answer(result: &crate::Result<crate::verify::AnyVerified>) -> Value {
     }
 }
 
+/// [`answer`] serialized straight into `out` (no trailing newline): the same bytes as
+/// `answer(result).to_string()`, which a test holds, without building a `Value` tree. The
+/// HTTP service answers this way.
+///
+/// # Errors
+/// What writing to `out` returns.
+#[cfg(feature = "hc1")]
+pub fn write_answer(
+    out: &mut impl std::io::Write,
+    result: &crate::Result<crate::verify::AnyVerified>,
+) -> std::io::Result<()> {
+    match result {
+        Ok(crate::verify::AnyVerified::Ds1(v)) => {
+            Ok(serde_json::to_writer(&mut *out, &valid_line(v, Some(&v.checks())))?)
+        }
+        Ok(crate::verify::AnyVerified::Hc1(v)) => Ok(serde_json::to_writer(&mut *out, &valid_hc1(v))?),
+        Err(e) => Ok(serde_json::to_writer(&mut *out, &InvalidLine::of(e))?),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,6 +322,23 @@ mod tests {
         let streamed = line(|o| write_valid_line(o, &v));
         assert_eq!(streamed, format!("{}\n", valid(&v)));
         assert!(streamed.contains(r#""usable":false"#) && streamed.contains("12 points"), "{streamed}");
+    }
+
+    #[test]
+    fn written_answers_equal_the_value_answers_byte_for_byte() {
+        let corpus = Corpus::generate(200, 300, 11, at()).expect("corpus");
+        let verifier = Verifier::new(corpus.trust.clone());
+        let mut texts = corpus.payloads.clone();
+        texts.extend(["HC1:NCF".to_owned(), String::new(), "DS1:".to_owned()]);
+        let mut with_checks = 0;
+        for text in &texts {
+            let result = verifier.verify_any(text, corpus.verify_at);
+            let written = line(|o| write_answer(o, &result));
+            let built = answer(&result).to_string();
+            with_checks += usize::from(built.contains(r#""checks":["#));
+            assert_eq!(written, built, "{text}");
+        }
+        assert!(with_checks > 50, "{with_checks} answers with checks");
     }
 
     #[test]
