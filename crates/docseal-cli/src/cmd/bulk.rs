@@ -1,13 +1,13 @@
 //! `verify --bulk` and `generate`.
 
-use std::io::{BufRead, BufReader, IsTerminal as _, Write as _};
+use std::io::{BufRead, BufReader, IsTerminal as _};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use docseal::Verifier;
-use docseal::bulk::verify_lines;
+use docseal::bulk::verify_lines_into;
 use docseal::samples::Corpus;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -36,16 +36,16 @@ pub(crate) fn run(verifier: &Verifier, path: &Path, now: DateTime<Utc>) -> Resul
     } else {
         ProgressBar::hidden()
     };
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
     let started = Instant::now();
-    let summary = verify_lines(verifier, input, now, CHUNK, |result| {
+    let render = |out: &mut Vec<u8>, result: &docseal::Result<docseal::Verified<docseal::model::Credential>>| {
         progress.inc(1);
         match result {
-            Ok(v) => docseal::json::write_valid_line(&mut out, v),
-            Err(e) => docseal::json::write_invalid_line(&mut out, e),
+            Ok(v) => docseal::json::write_valid_line(out, v),
+            Err(e) => docseal::json::write_invalid_line(out, e),
         }
-    })
-    .and_then(|summary| out.flush().map(|()| summary));
+    };
+    let summary = verify_lines_into(verifier, input, now, CHUNK, render, out).map(|(summary, _)| summary);
     let summary = match summary {
         Ok(summary) => summary,
         // The reader took what it wanted (`| head -1`): stop quietly.

@@ -20,7 +20,7 @@ mod screen;
 
 use chrono::{DateTime, Utc};
 
-pub use lines::{LineSummary, verify_lines};
+pub use lines::{LineSummary, verify_lines, verify_lines_into};
 
 use crate::error::Result;
 use crate::model::Credential;
@@ -29,11 +29,30 @@ use crate::verify::{Pending, Verified, Verifier};
 
 /// Signatures per `verify_batch` call: large enough to amortise the multiscalar
 /// multiplication, small enough that a bisection after a forgery stays cheap.
-const BATCH: usize = 64;
+const BATCH: usize = 256;
 
-/// Bytes of prepared payloads held at once by one `verify_many` window (16 MiB): with the
-/// default 16 KiB inflation cap, 512 texts, eight full batches.
+/// Bytes of prepared payloads held at once by one `verify_many` window (16 MiB), counted by
+/// [`held_bound`]: 512 texts that may inflate to the default 16 KiB cap, or the whole
+/// [`MAX_WINDOW`] of ordinary stored texts.
 const WINDOW_BUDGET: usize = 16 << 20;
+
+/// Texts in one window at most: sixteen batches, so that two or more threads share the
+/// signature stage evenly between the window's barriers.
+const MAX_WINDOW: usize = 16 * BATCH;
+
+/// What preparing `text` may hold at most, in bytes: a stored body decodes to two thirds of
+/// its characters (its COSE bytes, then the payload and Sig_structure copied from them fit in
+/// three times the text); a zlib body (first byte 0x78, known from the first base45 group)
+/// may inflate to the cap, twice over.
+fn held_bound(text: &str, max_inflated_len: usize) -> usize {
+    let stored = 3 * text.len() + 256;
+    let first_group = text.strip_prefix(crate::codec::DS1_PREFIX).and_then(|body| body.get(..3));
+    match first_group.map(crate::codec::base45::decode) {
+        Some(Ok(bytes)) if bytes.first() == Some(&0x78) => stored + 2 * max_inflated_len,
+        // Not `DS1:`, or not base45: refused before anything is inflated.
+        _ => stored,
+    }
+}
 
 #[cfg(feature = "parallel")]
 mod par {
@@ -63,13 +82,23 @@ impl Verifier {
         texts: &[S],
         now: DateTime<Utc>,
     ) -> Vec<Result<Verified<Credential>>> {
-        // Each prepared text holds its payload and Sig_structure (up to twice the inflated
-        // cap): working through windows keeps that under WINDOW_BUDGET whatever the input.
-        let per_text = 2 * self.policy().limits().max_inflated_len.max(1);
-        let window = (WINDOW_BUDGET / per_text).max(BATCH);
+        // Each prepared text holds its payload and Sig_structure: working through windows
+        // keeps what they may hold under WINDOW_BUDGET whatever the input.
+        let max_inflated_len = self.policy().limits().max_inflated_len;
         let mut results = Vec::with_capacity(texts.len());
-        for part in texts.chunks(window) {
-            results.extend(self.verify_window(part, now));
+        let mut start = 0;
+        while start < texts.len() {
+            let mut end = start;
+            let mut held = 0usize;
+            while end < texts.len() && end - start < MAX_WINDOW {
+                held = held.saturating_add(held_bound(texts[end].as_ref(), max_inflated_len));
+                if held > WINDOW_BUDGET && end - start >= BATCH {
+                    break;
+                }
+                end += 1;
+            }
+            results.extend(self.verify_window(&texts[start..end], now));
+            start = end;
         }
         results
     }

@@ -106,8 +106,13 @@ fn bulk_lines_are_trimmed_like_single_verification() {
 
 #[test]
 fn verify_many_works_in_windows_and_keeps_order() {
-    let corpus = Corpus::generate(1_200, 100, 13, at("2026-11-21T09:00:00Z")).unwrap();
-    // A small inflation cap makes the window small (about 64 texts), so the corpus spans many.
+    // More texts than one window holds (MAX_WINDOW), with zlib-looking ones among them that
+    // each count as what they could inflate to.
+    let mut corpus = Corpus::generate(super::MAX_WINDOW + 700, 100, 13, at("2026-11-21T09:00:00Z")).unwrap();
+    let zlib_like = format!("DS1:{}", crate::codec::base45::encode([0x78, 0xda, 0, 0]));
+    for i in (0..corpus.payloads.len()).step_by(97) {
+        corpus.payloads[i] = zlib_like.clone();
+    }
     let limits = crate::Limits::default().with_max_inflated_len(4 * 1024);
     let verifier = Verifier::new(corpus.trust.clone()).with_policy(crate::Policy::default().with_limits(limits));
     let results = verifier.verify_many(&corpus.payloads, corpus.verify_at);
@@ -188,4 +193,46 @@ fn bulk_and_single_agree_on_every_torsion_order() {
     assert_eq!(verifier.verify(&text, now).unwrap_err().kind(), "signature");
     let bulk = verifier.verify_many(&[text.as_str(), honest.text.as_str(), honest.text.as_str()], now);
     assert_eq!(bulk[0].as_ref().unwrap_err().kind(), "signature");
+}
+
+#[test]
+fn windows_count_what_a_zlib_body_may_inflate_to() {
+    use crate::codec::base45;
+    let zlib = format!("DS1:{}", base45::encode([0x78, 0xda, 1, 2, 3, 4]));
+    let stored = format!("DS1:{}", base45::encode([0xd2, 0x84, 1, 2, 3, 4]));
+    assert_eq!(super::held_bound(&stored, 16_384), 3 * stored.len() + 256);
+    assert_eq!(super::held_bound(&zlib, 16_384), 3 * zlib.len() + 256 + 2 * 16_384);
+    for refused in ["HC1:6BFOXN", "DS1:::", "DS1:", "DS1:ü"] {
+        assert_eq!(super::held_bound(refused, 16_384), 3 * refused.len() + 256, "{refused}");
+    }
+}
+
+#[test]
+fn lines_into_a_writer_equal_the_sink_and_stop_on_its_error() {
+    let corpus = Corpus::generate(700, 100, 17, at("2026-11-21T09:00:00Z")).unwrap();
+    let verifier = Verifier::new(corpus.trust.clone());
+    let input = corpus.payloads.join("\n");
+    let render = |out: &mut Vec<u8>, r: &Result<Verified<Credential>>| match r {
+        Ok(v) => crate::json::write_valid_line(out, v),
+        Err(e) => crate::json::write_invalid_line(out, e),
+    };
+    let mut expected = Vec::new();
+    let by_sink =
+        verify_lines(&verifier, input.as_bytes(), corpus.verify_at, 37, |r| render(&mut expected, r)).unwrap();
+    let (summary, written) =
+        super::verify_lines_into(&verifier, input.as_bytes(), corpus.verify_at, 37, render, Vec::new()).unwrap();
+    assert_eq!(summary, by_sink);
+    assert_eq!(String::from_utf8(written).unwrap(), String::from_utf8(expected).unwrap());
+
+    struct Closed;
+    impl std::io::Write for Closed {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let stopped = super::verify_lines_into(&verifier, input.as_bytes(), corpus.verify_at, 37, render, Closed);
+    assert_eq!(stopped.err().map(|e| e.kind()), Some(std::io::ErrorKind::BrokenPipe));
 }
