@@ -46,9 +46,8 @@ const MAX_WINDOW: usize = 16 * BATCH;
 /// may inflate to the cap, twice over.
 fn held_bound(text: &str, max_inflated_len: usize) -> usize {
     let stored = 3 * text.len() + 256;
-    let first_group = text.strip_prefix(crate::codec::DS1_PREFIX).and_then(|body| body.get(..3));
-    match first_group.map(crate::codec::base45::decode) {
-        Some(Ok(bytes)) if bytes.first() == Some(&0x78) => stored + 2 * max_inflated_len,
+    match text.strip_prefix(crate::codec::DS1_PREFIX).and_then(crate::codec::base45::first_byte) {
+        Some(0x78) => stored + 2 * max_inflated_len,
         // Not `DS1:`, or not base45: refused before anything is inflated.
         _ => stored,
     }

@@ -127,6 +127,18 @@ pub fn decode(text: &str) -> Result<Vec<u8>, Base45Error> {
     Ok(out)
 }
 
+/// The first byte `text` decodes to, from its first three characters alone (no allocation);
+/// `None` when they are missing or not a valid group.
+pub(crate) fn first_byte(text: &str) -> Option<u8> {
+    let &[a, b, c, ..] = text.as_bytes() else { return None };
+    let (a, b, c) = (VALUE[usize::from(a)], VALUE[usize::from(b)], VALUE[usize::from(c)]);
+    if (a | b | c) == INVALID {
+        return None;
+    }
+    let n = u32::from(a) + 45 * u32::from(b) + 2025 * u32::from(c);
+    u16::try_from(n).ok().map(|n| n.to_be_bytes()[0])
+}
+
 fn check_alphabet(text: &[u8]) -> Result<(), Base45Error> {
     match text.iter().position(|&c| VALUE[usize::from(c)] == INVALID) {
         Some(at) => Err(Base45Error::Character { at }),
@@ -179,6 +191,16 @@ mod tests {
             let text = encode(&bytes);
             prop_assert_eq!(&text, &::base45::encode(&bytes));
             prop_assert_eq!(decode(&text), Ok(bytes));
+        }
+
+        #[test]
+        fn first_byte_is_the_first_decoded_byte(text in "[0-9A-Z $%*+\\-./:a~]{0,9}") {
+            let whole = text.get(..3).map(decode);
+            let expected = match whole {
+                Some(Ok(bytes)) => bytes.first().copied(),
+                _ => None,
+            };
+            prop_assert_eq!(first_byte(&text), expected);
         }
 
         /// Against the `base45` crate on texts over the alphabet and a few outsiders: both
