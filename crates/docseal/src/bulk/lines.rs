@@ -60,7 +60,12 @@ fn finish(buf: &mut Vec<u8>, seen: u64, max: usize) -> Line {
         Line::TooLong(seen)
     } else {
         // Blanks around a payload are trimmed, as single verification does.
-        Line::Text(String::from_utf8_lossy(buf).trim().to_owned())
+        // Valid UTF-8 (every real payload) takes the fast check; the lossy pass is for the rest.
+        let text = match std::str::from_utf8(buf) {
+            Ok(text) => text.trim().to_owned(),
+            Err(_) => String::from_utf8_lossy(buf).trim().to_owned(),
+        };
+        Line::Text(text)
     }
 }
 

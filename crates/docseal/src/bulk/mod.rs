@@ -1,7 +1,7 @@
 //! Bulk verification: many payloads at close to the raw cost of their signature checks.
 //!
 //! The pass is the single path's, cut in three stages so the signature stage can be shared:
-//! decode and look up keys (in parallel), check signatures (Ed25519 in batches of 64,
+//! decode and look up keys (in parallel), check signatures (Ed25519 in batches of 256,
 //! everything else one by one), then decode claims and apply the rules (in parallel). Results
 //! come back in input order and equal what [`Verifier::verify`] gives for each input.
 //!
