@@ -159,7 +159,7 @@ fn bulk_and_single_agree_on_every_torsion_order() {
     let honest = issuer.issue(&crate::model::Credential::from(crate::samples::licence()), now).unwrap();
     let parsed = crate::cose::parse_sign1(&honest.cose).unwrap();
     // The point of order 8 from the small-order table; its multiples have orders 4, 2, 1.
-    let order8 = CompressedEdwardsY(screen::SMALL_ORDER_R[6]).decompress().unwrap();
+    let order8 = CompressedEdwardsY(crate::cose::SMALL_ORDER_R[6]).decompress().unwrap();
     let mut texts = Vec::new();
     for (order, torsion) in [
         (1, order8 * curve25519_dalek::Scalar::from(8u8)),

@@ -163,10 +163,17 @@ fn sec1_uncompressed(key: &p256::ecdsa::VerifyingKey) -> [u8; 65] {
     <[u8; 65]>::try_from(point.as_bytes()).expect("uncompressed P-256 points are 65 bytes")
 }
 
+/// Half the P-256 group order, `(n - 1) / 2`, big-endian: the largest low `s`.
+pub(super) const P256_HALF_ORDER: [u8; 32] = [
+    0x7f, 0xff, 0xff, 0xff, 0x80, 0x00, 0x00, 0x00, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xde, 0x73, 0x7d,
+    0x56, 0xd3, 0x8b, 0xcf, 0x42, 0x79, 0xdc, 0xe5, 0x61, 0x7e, 0x31, 0x92, 0xa8,
+];
+
 /// Whether a 64-byte ES256 `r || s` has its `s` in the lower half of the group order (a
-/// malformed signature is not judged here: the signature check refuses it).
+/// signature of another length is not judged here: the signature check refuses it). A byte
+/// comparison: parsing the scalars cost as much as the rest of a payload's decoding.
 pub(crate) fn is_low_s(signature: &[u8]) -> bool {
-    p256::ecdsa::Signature::from_slice(signature).map_or(true, |s| s.normalize_s() == s)
+    signature.len() != 64 || signature[32..] <= P256_HALF_ORDER[..]
 }
 
 /// An ES256 `r || s` signature with `s` in the lower half of the group order (`n - s` for

@@ -10,9 +10,11 @@ mod sign1;
 mod signer;
 
 pub use crate::algorithm::{Algorithm, Kid};
+#[cfg(test)]
+pub(crate) use ed25519::SMALL_ORDER_R;
 pub(crate) use ed25519::{
-    prepare as prepare_ed25519, transcript as ed25519_transcript, verify_batch as verify_ed25519_batch,
-    y_is_canonical as ed25519_y_is_canonical,
+    is_small_order_encoding as ed25519_is_small_order_encoding, prepare as prepare_ed25519,
+    verify_batch as verify_ed25519_batch, y_is_canonical as ed25519_y_is_canonical,
 };
 pub(crate) use key::{PublicMaterial, is_low_s, low_s};
 pub use key::{SigningKey, VerifyingKey};

@@ -97,3 +97,36 @@ fn kid_base64() {
     assert_eq!(Kid::from_base64("AQIDBAUGBwg="), Some(kid));
     assert_eq!(Kid::from_base64("AQID"), None);
 }
+
+/// The byte comparison agrees with p256's own rule (`normalize_s` leaves a low `s` alone)
+/// on the boundary values and on random ones.
+#[test]
+fn low_s_byte_test_agrees_with_p256() {
+    let oracle = |sig: &[u8; 64]| p256::ecdsa::Signature::from_slice(sig).ok().map(|s| s.normalize_s() == s);
+    let half = key::P256_HALF_ORDER;
+    let mut above_half = half;
+    above_half[31] += 1;
+    let mut below_half = half;
+    below_half[31] -= 1;
+    // n - 1, the largest scalar.
+    let order_minus_one: [u8; 32] = [
+        0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6,
+        0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x50,
+    ];
+    let mut cases = vec![half, above_half, below_half, order_minus_one, [1; 32]];
+    let mut seed = [7u8; 32];
+    for _ in 0..500 {
+        seed = <sha2::Sha256 as sha2::Digest>::digest(seed).into();
+        cases.push(seed);
+    }
+    for s in cases {
+        let mut sig = [0x11u8; 64];
+        sig[32..].copy_from_slice(&s);
+        let expected = oracle(&sig).expect("r = 0x11.. and these s are valid scalars");
+        assert_eq!(key::is_low_s(&sig), expected, "s = {s:02x?}");
+    }
+    // Outside the scalar range: not low, so the signature is refused before the curve check.
+    let mut sig = [0x11u8; 64];
+    sig[32..].copy_from_slice(&[0xff; 32]);
+    assert!(!key::is_low_s(&sig));
+}
