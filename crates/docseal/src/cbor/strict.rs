@@ -14,18 +14,22 @@ use crate::error::{Error, LimitKind, Result};
 /// (a scalar is 1 deep, each array, map or tag adds one).
 pub(crate) fn from_slice_deterministic(bytes: &[u8], max_depth: usize, what: &str) -> Result<Value> {
     let mut reader = Reader { bytes, pos: 0, max_depth };
-    let value = reader.value(1).map_err(|fault| reader.error(fault, what))?;
-    reader.no_trailing_bytes(what)?;
+    let value = reader.value(1).map_err(|fault| match fault {
+        Fault::Depth => Error::Limit {
+            limit: LimitKind::CborDepth,
+            max: max_depth as u64,
+            actual: depth_of(bytes, super::PARSER_DEPTH_GUARD as usize + 1) as u64,
+        },
+        Fault::Malformed(reason) => Error::cbor(format!("{what}: {reason} at byte {}", reader.pos)),
+        Fault::NotDeterministic(reason) => {
+            Error::cbor(format!("{what}: not in deterministic encoding: {reason} at byte {}", reader.pos))
+        }
+    })?;
+    let trailing = bytes.len() - reader.pos;
+    if trailing > 0 {
+        return Err(Error::cbor(format!("{what}: {trailing} trailing bytes")));
+    }
     Ok(value)
-}
-
-/// Checks that `bytes` is one deterministic CBOR item, at most `max_depth` deep, with the
-/// same rules and errors as [`from_slice_deterministic`], building nothing: the typed
-/// reader ([`super::Item`]) then reads the fields straight from the bytes.
-pub(crate) fn validate(bytes: &[u8], max_depth: usize, what: &str) -> Result<()> {
-    let mut reader = Reader { bytes, pos: 0, max_depth };
-    reader.check(1).map_err(|fault| reader.error(fault, what))?;
-    reader.no_trailing_bytes(what)
 }
 
 /// The nesting depth of the item at the start of `bytes`, counted up to `cap`, for the
@@ -73,27 +77,6 @@ struct Reader<'b> {
 }
 
 impl<'b> Reader<'b> {
-    fn error(&self, fault: Fault, what: &str) -> Error {
-        match fault {
-            Fault::Depth => Error::Limit {
-                limit: LimitKind::CborDepth,
-                max: self.max_depth as u64,
-                actual: depth_of(self.bytes, super::PARSER_DEPTH_GUARD as usize + 1) as u64,
-            },
-            Fault::Malformed(reason) => Error::cbor(format!("{what}: {reason} at byte {}", self.pos)),
-            Fault::NotDeterministic(reason) => {
-                Error::cbor(format!("{what}: not in deterministic encoding: {reason} at byte {}", self.pos))
-            }
-        }
-    }
-
-    fn no_trailing_bytes(&self, what: &str) -> Result<()> {
-        match self.bytes.len() - self.pos {
-            0 => Ok(()),
-            trailing => Err(Error::cbor(format!("{what}: {trailing} trailing bytes"))),
-        }
-    }
-
     fn take(&mut self, n: usize, what: &'static str) -> std::result::Result<&'b [u8], Fault> {
         let end = self.pos.checked_add(n).filter(|&end| end <= self.bytes.len()).ok_or(Fault::Malformed(what))?;
         let taken = &self.bytes[self.pos..end];
@@ -183,46 +166,5 @@ impl<'b> Reader<'b> {
                 _ => return Err(Fault::Malformed("unknown simple value")),
             },
         })
-    }
-
-    /// What [`Reader::value`] checks, in the same order, without building the value.
-    fn check(&mut self, depth: usize) -> std::result::Result<(), Fault> {
-        if depth > self.max_depth {
-            return Err(Fault::Depth);
-        }
-        let (major, info, arg) = self.header()?;
-        match major {
-            0 => {}
-            1 => {
-                Integer::try_from(-1 - i128::from(arg)).map_err(|_| Fault::Malformed("integer out of range"))?;
-            }
-            2 => {
-                let n = self.length(arg, "truncated byte string")?;
-                self.take(n, "truncated byte string")?;
-            }
-            3 => {
-                let n = self.length(arg, "truncated text")?;
-                std::str::from_utf8(self.take(n, "truncated text")?)
-                    .map_err(|_| Fault::Malformed("invalid UTF-8 in text"))?;
-            }
-            4 => {
-                let n = self.length(arg, "array longer than the input")?;
-                for _ in 0..n {
-                    self.check(depth + 1)?;
-                }
-            }
-            5 => {
-                let n = self.length(arg, "map longer than the input")?;
-                for _ in 0..2 * n {
-                    self.check(depth + 1)?;
-                }
-            }
-            6 => self.check(depth + 1)?,
-            _ => match (info, arg) {
-                (0..24, 20..=23) => {}
-                _ => return Err(Fault::Malformed("unknown simple value")),
-            },
-        }
-        Ok(())
     }
 }

@@ -3,7 +3,7 @@
 use ciborium::value::Value;
 
 use super::fields::{TIME_ZONE, opt, opt_text, sex, sex_value, zone, zone_value};
-use crate::cbor::{Item, MapReader, array, date, date_value, int, int_map, text};
+use crate::cbor::{MapReader, array, date, date_value, int, int_map, text};
 use crate::error::{Error, Result};
 use crate::model::{BackPage, ClassSystem, DrivingLicence, DrivingPrivilege, FrontPage, LicenceStatus, RecordEntry};
 
@@ -88,9 +88,9 @@ pub(super) fn encode(l: &DrivingLicence, e: &mut Vec<(i64, Value)>) {
 }
 
 /// Reads the fields after key 0; the caller has consumed the type.
-pub(super) fn decode(mut m: MapReader<'_>) -> Result<DrivingLicence> {
-    let req_text = |m: &mut MapReader<'_>, k, name| text(m.required(k, name)?, name);
-    let req_date = |m: &mut MapReader<'_>, k, name| date(&m.required(k, name)?, name);
+pub(super) fn decode(mut m: MapReader) -> Result<DrivingLicence> {
+    let req_text = |m: &mut MapReader, k, name| text(m.required(k, name)?, name);
+    let req_date = |m: &mut MapReader, k, name| date(&m.required(k, name)?, name);
     let document_number = req_text(&mut m, key::DOCUMENT_NUMBER, "document_number")?;
     let family_name = req_text(&mut m, key::FAMILY_NAME, "family_name")?;
     let given_name = req_text(&mut m, key::GIVEN_NAME, "given_name")?;
@@ -154,7 +154,7 @@ pub(super) fn decode(mut m: MapReader<'_>) -> Result<DrivingLicence> {
     Ok(DrivingLicence::new(front, back)?)
 }
 
-fn privilege(v: Item<'_>) -> Result<DrivingPrivilege> {
+fn privilege(v: Value) -> Result<DrivingPrivilege> {
     let mut m = MapReader::new(v, "driving privilege")?;
     let vehicle_category_code = text(m.required(key::CODE, "vehicle_category_code")?, "vehicle_category_code")?;
     let issue_date = opt(&mut m, key::ISSUE, |v| date(&v, "issue_date"))?;
@@ -163,8 +163,8 @@ fn privilege(v: Item<'_>) -> Result<DrivingPrivilege> {
     Ok(DrivingPrivilege { vehicle_category_code, issue_date, expiry_date })
 }
 
-fn record_entry(v: Item<'_>) -> Result<RecordEntry> {
-    match <[Item<'_>; 2]>::try_from(array(v, "record")?) {
+fn record_entry(v: Value) -> Result<RecordEntry> {
+    match <[Value; 2]>::try_from(array(v, "record")?) {
         Ok([d, t]) => Ok(RecordEntry { date: date(&d, "record date")?, entry: text(t, "record entry")? }),
         Err(_) => Err(Error::cbor("record: each line is [date, text]")),
     }

@@ -3,7 +3,7 @@
 use ciborium::value::Value;
 
 use super::fields::{TIME_ZONE, opt, opt_text, sex, sex_value, zone, zone_value};
-use crate::cbor::{Item, MapReader, array, date, date_value, int, text};
+use crate::cbor::{MapReader, array, date, date_value, int, text};
 use crate::error::{Error, Result};
 use crate::model::{PassData, TemporaryPass, TravelMode};
 
@@ -17,7 +17,7 @@ fn mode_value(m: TravelMode) -> Value {
     )
 }
 
-fn mode(v: &Item<'_>) -> Result<TravelMode> {
+fn mode(v: &Value) -> Result<TravelMode> {
     match int(v, "travel_modes")? {
         1 => Ok(TravelMode::Air),
         2 => Ok(TravelMode::Rail),
@@ -43,9 +43,9 @@ pub(super) fn encode(p: &TemporaryPass, e: &mut Vec<(i64, Value)>) {
     e.push((TIME_ZONE, zone_value(d.time_zone)));
 }
 
-pub(super) fn decode(mut m: MapReader<'_>) -> Result<TemporaryPass> {
-    let t = |m: &mut MapReader<'_>, k, name| text(m.required(k, name)?, name);
-    let dt = |m: &mut MapReader<'_>, k, name| date(&m.required(k, name)?, name);
+pub(super) fn decode(mut m: MapReader) -> Result<TemporaryPass> {
+    let t = |m: &mut MapReader, k, name| text(m.required(k, name)?, name);
+    let dt = |m: &mut MapReader, k, name| date(&m.required(k, name)?, name);
     let data = PassData {
         pass_number: t(&mut m, 1, "pass_number")?,
         permit_number: t(&mut m, 2, "permit_number")?,

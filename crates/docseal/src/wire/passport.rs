@@ -28,8 +28,8 @@ pub(super) fn encode(p: &Passport, e: &mut Vec<(i64, Value)>) {
     e.push((TIME_ZONE, zone_value(d.time_zone)));
 }
 
-pub(super) fn decode(mut m: MapReader<'_>) -> Result<Passport> {
-    let t = |m: &mut MapReader<'_>, k, name| text(m.required(k, name)?, name);
+pub(super) fn decode(mut m: MapReader) -> Result<Passport> {
+    let t = |m: &mut MapReader, k, name| text(m.required(k, name)?, name);
     let data = PassportData {
         document_code: t(&mut m, 1, "document_code")?,
         issuing_state: t(&mut m, 2, "issuing_state")?,
