@@ -80,7 +80,13 @@ fn main() {
         stream_child();
         return;
     }
+    if args.get(1).map(String::as_str) == Some("--raw-batch-child") {
+        raw_batch_child();
+        return;
+    }
     let json = args.iter().any(|a| a == "--json");
+    let default_build: Option<PathBuf> =
+        args.iter().position(|a| a == "--default-build").and_then(|i| args.get(i + 1)).map(PathBuf::from);
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {
@@ -161,6 +167,9 @@ fn main() {
         compare((1, &mut || drop(es.verifier.verify(&es.texts[0], es.now))), (1, &mut *raw_backend));
 
     let cli = cli_bulk(&ed, &mut raw_batch);
+    let headline = default_build
+        .as_deref()
+        .map(|path| headline(path, &mut || drop(one.install(|| ed.verifier.verify_many(&ed.texts, ed.now)))));
 
     let mut targets = vec![
         Target {
@@ -203,6 +212,14 @@ fn main() {
             at_most: false,
         });
     }
+    if let Some((ratio, _, _)) = headline {
+        targets.push(Target {
+            name: "headline: bulk per credential (this build) / default build's raw verify_batch",
+            value: ratio,
+            bound: 1.0,
+            at_most: true,
+        });
+    }
     let started = Instant::now();
     let exe = std::env::current_exe().unwrap_or_else(|e| panic!("{e}"));
     let peak_mib = Command::new(exe)
@@ -229,6 +246,7 @@ fn main() {
             "bulk_1_thread_us": bulk_1 * 1e6, "bulk_2_threads_us": bulk_2 * 1e6, "bulk_1_thread_second_run_us": bulk_1b * 1e6,
             "cli_bulk_1_thread_us": cli.map(|c| c.one * 1e6), "cli_bulk_2_threads_us": cli.map(|c| c.two * 1e6),
             "stream_seconds": stream_seconds, "raw_batch_2_threads_us": raw_two * 1e6, "raw_batch_scaling_2_1": raw_scaling,
+            "headline_bulk_us": headline.map(|h| h.1 * 1e6), "default_build_raw_verify_batch_us": headline.map(|h| h.2 * 1e6),
         });
         let targets: Vec<_> = targets
             .iter()
@@ -253,6 +271,13 @@ fn main() {
             }
             None => println!("docseal CLI not found next to this binary: cargo build --release -p docseal-cli"),
         }
+        if let Some((_, bulk, default_batch)) = headline {
+            println!(
+                "headline rounds: bulk 1 thread {:.1} us per credential, default build's raw verify_batch {:.1} us per signature",
+                bulk * 1e6,
+                default_batch * 1e6
+            );
+        }
         println!("streaming child: {stream_seconds:.1} s for 1M lines");
         println!(
             "machine ceiling: raw verify_batch, 2 threads / 1 thread: {raw_scaling:.3} (two batches at once, no docseal code)\n"
@@ -261,20 +286,78 @@ fn main() {
             let bound = format!("{} {}", if t.at_most { "<=" } else { ">=" }, t.bound);
             println!("{:<72} {:>8.3}   target {bound:<8} {}", t.name, t.value, if t.met() { "met" } else { "NOT met" });
         }
-        println!(
-            "\nheadline (IFMA build: bulk per credential below the default build's raw verify_batch): {}",
-            if ifma {
-                "compare this run of a build with --cfg curve25519_dalek_backend=\"avx512\" against a default build's raw verify_batch"
-            } else {
-                "not measurable here: this CPU has no AVX-512 IFMA, so both builds run the AVX2 code"
-            }
-        );
+        if headline.is_none() {
+            println!(
+                "\nheadline (IFMA build: bulk per credential below the default build's raw verify_batch): {}",
+                if ifma {
+                    "run scripts/report-both, which passes --default-build with a default build of this report"
+                } else {
+                    "not measurable here: this CPU has no AVX-512 IFMA, so both builds run the AVX2 code"
+                }
+            );
+        }
         println!(
             "HC1 against the dgc crate (separate package, dgc pins ring 0.16): cargo run --release --manifest-path benches/peer-dgc/Cargo.toml"
         );
     }
     if !all_met {
         std::process::exit(1);
+    }
+}
+
+/// The headline: docseal's bulk on one thread (`bulk`, 1,024 credentials per call) in this
+/// build against the raw `verify_batch` of a default build of this report (`path`, run as a
+/// child that times one round each time it reads a line), in interleaved rounds: (median
+/// ratio, median bulk s per credential, median raw s per signature).
+fn headline(path: &Path, bulk: &mut dyn FnMut()) -> (f64, f64, f64) {
+    use std::io::Write as _;
+    let mut child = Command::new(path)
+        .arg("--raw-batch-child")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("--default-build {}: {e}", path.display()));
+    let mut to_child = child.stdin.take().unwrap();
+    let mut from_child = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    from_child.read_line(&mut line).unwrap();
+    assert_eq!(line.trim(), "default backend", "--default-build must be a build without the avx512 cfg");
+    let mut raw_round = || {
+        writeln!(to_child).unwrap();
+        line.clear();
+        from_child.read_line(&mut line).unwrap();
+        line.trim().parse::<f64>().unwrap_or_else(|e| panic!("child said {line:?}: {e}"))
+    };
+    raw_round();
+    bulk();
+    let (mut b, mut r, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let x = round(1024, bulk);
+        let y = raw_round();
+        b.push(x);
+        r.push(y);
+        ratios.push(x / y);
+    }
+    drop(to_child);
+    let _ = child.wait();
+    (median(ratios), median(b), median(r))
+}
+
+/// The child of [`headline`]: says which backend it was built with, then times one round
+/// of the raw `verify_batch` (1,024 signatures) per line read and prints seconds per signature.
+fn raw_batch_child() {
+    let build = if cfg!(curve25519_dalek_backend = "avx512") { "avx512 backend cfg" } else { "default backend" };
+    println!("{build}");
+    let ed = fixture("EdDSA", 1024);
+    let (key, _) = raw_keys(&ed);
+    let sigs: Vec<_> = ed.signatures.iter().map(ed25519_dalek::Signature::from_bytes).collect();
+    let messages: Vec<&[u8]> = ed.messages.iter().map(Vec::as_slice).collect();
+    let keys = vec![key; 1024];
+    let mut raw_batch = || {
+        let _ = ed25519_dalek::verify_batch(&messages, &sigs, &keys);
+    };
+    for _ in std::io::stdin().lock().lines() {
+        println!("{}", round(1024, &mut raw_batch));
     }
 }
 
