@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 
 mod strict;
 
-pub(crate) use strict::from_slice_deterministic;
+pub(crate) use strict::{Item, Node, Siblings, Tree, from_slice_deterministic};
 
 /// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
 const EPOCH_DAYS_FROM_CE: i32 = 719_163;
@@ -177,81 +177,128 @@ pub(crate) fn int_map(entries: Vec<(i64, Value)>) -> Value {
 }
 
 /// Reads an integer-keyed map whose fields are taken in ascending key order.
-pub(crate) struct MapReader {
-    /// Remaining entries, keys checked to be integers in ascending order.
-    entries: std::iter::Peekable<std::vec::IntoIter<(Value, Value)>>,
+///
+/// The keys' order is checked as they are read, not in a pass of its own: fields are taken
+/// only in strictly ascending order and [`MapReader::finish`] refuses any left over, so a
+/// map read to the end had its keys strictly ascending, in RFC 8949's deterministic order.
+pub(crate) struct MapReader<'t, 'b> {
+    /// The next key, if `left` > 0.
+    next: Node<'t, 'b>,
+    /// Pairs not yet taken.
+    left: u32,
+    /// The rank of the last key taken.
+    previous: Option<(u8, u64)>,
     what: &'static str,
 }
 
-impl MapReader {
-    /// Checks that `value` is a map with integer keys in strictly ascending canonical order.
-    pub(crate) fn new(value: Value, what: &'static str) -> Result<Self> {
-        let Value::Map(entries) = value else {
-            return Err(Error::cbor(format!("{what}: expected a map")));
-        };
-        let mut previous: Option<(u8, u128)> = None;
-        for (k, _) in &entries {
-            let key = as_int(k).ok_or_else(|| Error::cbor(format!("{what}: map key is not an integer")))?;
-            let rank = key_rank(key);
-            if previous.is_some_and(|p| p >= rank) {
-                return Err(Error::cbor(format!("{what}: map keys duplicated or out of order at key {key}")));
-            }
-            previous = Some(rank);
+/// The integer an item holds, if it is one.
+fn item_int(item: Item<'_>) -> Option<i128> {
+    match item {
+        Item::Uint(n) => Some(n.into()),
+        Item::Nint(n) => Some(-1 - i128::from(n)),
+        _ => None,
+    }
+}
+
+/// RFC 8949 deterministic order of an integer key's item (see [`key_rank`]).
+fn item_rank(item: Item<'_>) -> Option<(u8, u64)> {
+    match item {
+        Item::Uint(n) => Some((0, n)),
+        Item::Nint(n) => Some((1, n)),
+        _ => None,
+    }
+}
+
+impl<'t, 'b> MapReader<'t, 'b> {
+    /// Reads `node`, which must be a map.
+    pub(crate) fn new(node: Node<'t, 'b>, what: &'static str) -> Result<Self> {
+        match node.item() {
+            Item::Map { len, .. } => Ok(Self { next: node.first_child(), left: len, previous: None, what }),
+            _ => Err(Error::cbor(format!("{what}: expected a map"))),
         }
-        Ok(Self { entries: entries.into_iter().peekable(), what })
     }
 
-    /// The next key, checked integer by `new`.
-    fn next_key(&mut self) -> Option<i128> {
-        self.entries.peek().and_then(|(k, _)| as_int(k))
+    /// The next key's rank, `None` when every pair was taken.
+    fn next_rank(&self) -> Result<Option<(u8, u64)>> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        let rank = item_rank(self.next.item())
+            .ok_or_else(|| Error::cbor(format!("{}: map key is not an integer", self.what)))?;
+        if self.previous.is_some_and(|p| p >= rank) {
+            return Err(Error::cbor(format!(
+                "{}: map keys duplicated or out of order at key {}",
+                self.what,
+                show(rank)
+            )));
+        }
+        Ok(Some(rank))
     }
 
     /// Takes the field under `key`, if present. Keys must be asked for in canonical order.
-    pub(crate) fn optional(&mut self, key: i64) -> Result<Option<Value>> {
-        let wanted = key_rank(key.into());
-        match self.next_key() {
-            Some(k) if key_rank(k) < wanted => Err(Error::cbor(format!("{}: unknown key {k}", self.what))),
-            Some(k) if k == i128::from(key) => Ok(self.entries.next().map(|(_, v)| v)),
+    pub(crate) fn optional(&mut self, key: i64) -> Result<Option<Node<'t, 'b>>> {
+        let wanted = if key >= 0 { (0, key.unsigned_abs()) } else { (1, (-1 - key).unsigned_abs()) };
+        match self.next_rank()? {
+            Some(rank) if rank == wanted => {
+                let value = self.next.next_sibling();
+                self.next = value.next_sibling();
+                self.left -= 1;
+                self.previous = Some(rank);
+                Ok(Some(value))
+            }
+            Some(rank) if rank < wanted => Err(Error::cbor(format!("{}: unknown key {}", self.what, show(rank)))),
             _ => Ok(None),
         }
     }
 
     /// Takes the field under `key`, which must be present.
-    pub(crate) fn required(&mut self, key: i64, name: &str) -> Result<Value> {
+    pub(crate) fn required(&mut self, key: i64, name: &str) -> Result<Node<'t, 'b>> {
         self.optional(key)?.ok_or_else(|| Error::cbor(format!("{}: missing {name} (key {key})", self.what)))
     }
 
     /// Refuses keys nobody asked for.
-    pub(crate) fn finish(mut self) -> Result<()> {
-        match self.next_key() {
-            Some(k) => Err(Error::cbor(format!("{}: unknown key {k}", self.what))),
+    pub(crate) fn finish(self) -> Result<()> {
+        match self.next_rank()? {
+            Some(rank) => Err(Error::cbor(format!("{}: unknown key {}", self.what, show(rank)))),
             None => Ok(()),
         }
     }
 }
 
-/// Typed views of a value, with the field name in the error.
-pub(crate) fn text(v: Value, name: &str) -> Result<String> {
-    match v {
-        Value::Text(s) => Ok(s),
+/// The key a rank stands for, for messages.
+fn show((sign, n): (u8, u64)) -> i128 {
+    if sign == 0 { n.into() } else { -1 - i128::from(n) }
+}
+
+/// Typed views of a node, with the field name in the error.
+pub(crate) fn text_ref<'b>(node: Node<'_, 'b>, name: &str) -> Result<&'b str> {
+    match node.item() {
+        Item::Text(s) => Ok(s),
         _ => Err(Error::cbor(format!("{name}: expected a text string"))),
     }
 }
 
-pub(crate) fn bytes(v: Value, name: &str) -> Result<Vec<u8>> {
-    match v {
-        Value::Bytes(b) => Ok(b),
+pub(crate) fn text(node: Node<'_, '_>, name: &str) -> Result<String> {
+    text_ref(node, name).map(str::to_owned)
+}
+
+pub(crate) fn bytes<'b>(node: Node<'_, 'b>, name: &str) -> Result<&'b [u8]> {
+    match node.item() {
+        Item::Bytes(b) => Ok(b),
         _ => Err(Error::cbor(format!("{name}: expected a byte string"))),
     }
 }
 
-pub(crate) fn int(v: &Value, name: &str) -> Result<i64> {
-    as_int(v).and_then(|i| i64::try_from(i).ok()).ok_or_else(|| Error::cbor(format!("{name}: expected an integer")))
+pub(crate) fn int(node: Node<'_, '_>, name: &str) -> Result<i64> {
+    item_int(node.item())
+        .and_then(|i| i64::try_from(i).ok())
+        .ok_or_else(|| Error::cbor(format!("{name}: expected an integer")))
 }
 
-pub(crate) fn array(v: Value, name: &str) -> Result<Vec<Value>> {
-    match v {
-        Value::Array(a) => Ok(a),
+/// The elements of an array node.
+pub(crate) fn array<'t, 'b>(node: Node<'t, 'b>, name: &str) -> Result<Siblings<'t, 'b>> {
+    match node.item() {
+        Item::Array { len, .. } => Ok(node.first_child().siblings(len as usize)),
         _ => Err(Error::cbor(format!("{name}: expected an array"))),
     }
 }
@@ -262,8 +309,8 @@ pub(crate) fn date_value(d: NaiveDate) -> Value {
     Value::Integer(Integer::from(d.num_days_from_ce() - EPOCH_DAYS_FROM_CE))
 }
 
-pub(crate) fn date(v: &Value, name: &str) -> Result<NaiveDate> {
-    let days = int(v, name)?;
+pub(crate) fn date(node: Node<'_, '_>, name: &str) -> Result<NaiveDate> {
+    let days = int(node, name)?;
     i32::try_from(days)
         .ok()
         .and_then(|d| d.checked_add(EPOCH_DAYS_FROM_CE))
@@ -353,8 +400,12 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(1970, 1, 2).ok_or_else(|| Error::cbor("date"))?;
         assert_eq!(date_value(d), Value::Integer(1.into()));
         let before = NaiveDate::from_ymd_opt(1949, 12, 31).ok_or_else(|| Error::cbor("date"))?;
-        assert_eq!(date(&date_value(before), "d")?, before);
-        assert!(date(&Value::Integer(i64::MAX.into()), "d").is_err());
+        let read = |v: &Value| -> Result<NaiveDate> {
+            let bytes = to_vec(v);
+            date(Tree::parse(&bytes, 1, "d")?.root(), "d")
+        };
+        assert_eq!(read(&date_value(before))?, before);
+        assert!(read(&Value::Integer(i64::MAX.into())).is_err());
         Ok(())
     }
 
@@ -392,17 +443,40 @@ mod tests {
     #[test]
     fn map_reader_refuses_duplicates_order_and_unknown_keys() -> Result<()> {
         let m = |pairs: &[(i64, i64)]| {
-            Value::Map(pairs.iter().map(|&(k, v)| (Value::Integer(k.into()), Value::Integer(v.into()))).collect())
+            to_vec(&Value::Map(
+                pairs.iter().map(|&(k, v)| (Value::Integer(k.into()), Value::Integer(v.into()))).collect(),
+            ))
         };
-        assert!(MapReader::new(m(&[(1, 0), (1, 0)]), "t").is_err());
-        assert!(MapReader::new(m(&[(-1, 0), (1, 0)]), "t").is_err());
-        assert!(MapReader::new(m(&[(1, 0), (24, 0), (-1, 0), (-2, 0)]), "t").is_ok());
-        let mut r = MapReader::new(m(&[(1, 5), (3, 6)]), "t")?;
-        assert_eq!(r.required(1, "a")?, Value::Integer(5.into()));
-        assert_eq!(r.optional(2)?, None);
+        // Reads keys 1, 24, -1 and -2 when present, as a document decoder would.
+        let read_all = |bytes: &[u8]| -> Result<()> {
+            let tree = Tree::parse(bytes, 2, "t")?;
+            let mut r = MapReader::new(tree.root(), "t")?;
+            for key in [1, 24, -1, -2] {
+                r.optional(key)?;
+            }
+            r.finish()
+        };
+        let refusal = |pairs: &[(i64, i64)]| read_all(&m(pairs)).map_err(|e| e.to_string()).err();
+        assert!(refusal(&[(1, 0), (1, 0)]).is_some_and(|e| e.contains("duplicated or out of order")));
+        assert!(refusal(&[(-1, 0), (1, 0)]).is_some());
+        assert!(refusal(&[(24, 0), (1, 0)]).is_some_and(|e| e.contains("duplicated or out of order")));
+        assert!(refusal(&[(1, 0), (24, 0), (-1, 0), (-2, 0)]).is_none());
+        assert!(refusal(&[(1, 0), (2, 0)]).is_some_and(|e| e.contains("unknown key 2")));
+        let text_key = to_vec(&Value::Map(vec![(Value::Text("a".into()), Value::Null)]));
+        assert!(read_all(&text_key).is_err(), "text keys are refused, not skipped");
+        assert!(read_all(&to_vec(&Value::Array(vec![]))).is_err(), "not a map");
+        let bytes = m(&[(1, 5), (3, 6)]);
+        let tree = Tree::parse(&bytes, 2, "t")?;
+        let mut r = MapReader::new(tree.root(), "t")?;
+        assert_eq!(r.required(1, "a")?.item(), Item::Uint(5));
+        assert!(r.optional(2)?.is_none());
         assert!(r.finish().is_err(), "key 3 was never asked for");
-        let mut r = MapReader::new(m(&[(1, 5), (3, 6)]), "t")?;
+        let mut r = MapReader::new(tree.root(), "t")?;
         assert!(r.optional(4).is_err(), "skipping key 1 means it is unknown");
+        let mut r = MapReader::new(tree.root(), "t")?;
+        assert_eq!(r.required(1, "a")?.item(), Item::Uint(5));
+        assert_eq!(r.required(3, "b")?.item(), Item::Uint(6));
+        r.finish()?;
         Ok(())
     }
 }

@@ -4,16 +4,25 @@ use crate::model::DocumentError;
 
 /// Free text: non-empty, no surrounding blanks, no control characters, at most `max` chars.
 pub(crate) fn check_text(field: &'static str, value: &str, max: usize) -> Result<(), DocumentError> {
-    if value.trim().is_empty() {
+    let (Some(first), Some(last)) = (value.chars().next(), value.chars().next_back()) else {
         return Err(DocumentError::field(field, "must not be empty"));
+    };
+    if first.is_whitespace() || last.is_whitespace() {
+        return Err(if value.chars().all(char::is_whitespace) {
+            DocumentError::field(field, "must not be empty")
+        } else {
+            DocumentError::field(field, "must not start or end with blanks")
+        });
     }
-    if value.trim() != value {
-        return Err(DocumentError::field(field, "must not start or end with blanks"));
-    }
-    if value.chars().any(char::is_control) {
+    // Every field is read on each verification, and most are ASCII: one pass over bytes.
+    let (count, control) = if value.is_ascii() {
+        (value.len(), value.bytes().any(|b| b.is_ascii_control()))
+    } else {
+        value.chars().fold((0, false), |(count, control), c| (count + 1, control || c.is_control()))
+    };
+    if control {
         return Err(DocumentError::field(field, "must not contain control characters"));
     }
-    let count = value.chars().count();
     if count > max {
         return Err(DocumentError::field(field, format!("{count} characters, at most {max} allowed")));
     }
@@ -63,6 +72,24 @@ mod tests {
         assert!(check_text("f", " a", 10).is_err());
         assert!(check_text("f", "a\nb", 10).is_err());
         assert!(check_text("f", "abc", 2).is_err());
+        assert!(check_text("f", "张三丰", 2).is_err(), "characters are counted, not bytes");
+        assert!(check_text("f", "张三", 2).is_ok());
+        assert!(check_text("f", "a\u{85}b", 10).is_err(), "a C1 control character");
+        assert!(check_text("f", "a\u{7f}", 10).is_err());
+        assert!(check_text("f", "\u{3000}张", 10).is_err(), "an ideographic space is a blank");
+        assert!(check_text("f", " \u{3000} ", 10).is_err_and(|e| e.to_string().contains("empty")));
+    }
+
+    proptest::proptest! {
+        /// The one-pass check decides as the rules read: trim, control characters, count.
+        #[test]
+        fn text_check_matches_its_rules(value in "\\PC{0,6}|[ a\\t\u{85}\u{3000}张]{0,6}", max in 0usize..8) {
+            let expected = !value.trim().is_empty()
+                && value.trim() == value
+                && !value.chars().any(char::is_control)
+                && value.chars().count() <= max;
+            proptest::prop_assert_eq!(check_text("f", &value, max).is_ok(), expected);
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use ciborium::value::Value;
 
-use crate::cbor::{MapReader, int};
+use crate::cbor::{MapReader, Node, int};
 use crate::error::{Error, Result};
 use crate::model::{Sex, Zone};
 
@@ -18,7 +18,7 @@ pub(super) fn sex_value(sex: Sex) -> Value {
     )
 }
 
-pub(super) fn sex(v: &Value) -> Result<Sex> {
+pub(super) fn sex(v: Node<'_, '_>) -> Result<Sex> {
     match int(v, "sex")? {
         1 => Ok(Sex::Male),
         2 => Ok(Sex::Female),
@@ -34,7 +34,11 @@ pub(super) fn opt_text(entries: &mut Vec<(i64, Value)>, k: i64, v: Option<&Strin
 }
 
 /// An optional field of the map being read, converted by `f` when present.
-pub(super) fn opt<T>(m: &mut MapReader, k: i64, f: impl FnOnce(Value) -> Result<T>) -> Result<Option<T>> {
+pub(super) fn opt<'t, 'b, T>(
+    m: &mut MapReader<'t, 'b>,
+    k: i64,
+    f: impl FnOnce(Node<'t, 'b>) -> Result<T>,
+) -> Result<Option<T>> {
     m.optional(k)?.map(f).transpose()
 }
 
@@ -50,7 +54,7 @@ pub(super) fn zone_value(zone: Option<Zone>) -> Value {
 }
 
 /// Reads the zone (required: a verifier must not guess the day a date means).
-pub(super) fn zone(m: &mut MapReader) -> Result<Option<Zone>> {
-    let name = crate::cbor::text(m.required(TIME_ZONE, "time_zone")?, "time_zone")?;
-    Ok(Some(Zone::from_name(&name)?))
+pub(super) fn zone(m: &mut MapReader<'_, '_>) -> Result<Option<Zone>> {
+    let name = crate::cbor::text_ref(m.required(TIME_ZONE, "time_zone")?, "time_zone")?;
+    Ok(Some(Zone::from_name(name)?))
 }

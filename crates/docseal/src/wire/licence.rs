@@ -3,7 +3,7 @@
 use ciborium::value::Value;
 
 use super::fields::{TIME_ZONE, opt, opt_text, sex, sex_value, zone, zone_value};
-use crate::cbor::{MapReader, array, date, date_value, int, int_map, text};
+use crate::cbor::{MapReader, Node, array, date, date_value, int, int_map, text, text_ref};
 use crate::error::{Error, Result};
 use crate::model::{BackPage, ClassSystem, DrivingLicence, DrivingPrivilege, FrontPage, LicenceStatus, RecordEntry};
 
@@ -88,46 +88,45 @@ pub(super) fn encode(l: &DrivingLicence, e: &mut Vec<(i64, Value)>) {
 }
 
 /// Reads the fields after key 0; the caller has consumed the type.
-pub(super) fn decode(mut m: MapReader) -> Result<DrivingLicence> {
-    let req_text = |m: &mut MapReader, k, name| text(m.required(k, name)?, name);
-    let req_date = |m: &mut MapReader, k, name| date(&m.required(k, name)?, name);
+pub(super) fn decode(mut m: MapReader<'_, '_>) -> Result<DrivingLicence> {
+    let req_text = |m: &mut MapReader<'_, '_>, k, name| text(m.required(k, name)?, name);
+    let req_date = |m: &mut MapReader<'_, '_>, k, name| date(m.required(k, name)?, name);
     let document_number = req_text(&mut m, key::DOCUMENT_NUMBER, "document_number")?;
     let family_name = req_text(&mut m, key::FAMILY_NAME, "family_name")?;
     let given_name = req_text(&mut m, key::GIVEN_NAME, "given_name")?;
     let family_name_national = opt(&mut m, key::FAMILY_NAME_NATIONAL, |v| text(v, "family_name_national"))?;
     let given_name_national = opt(&mut m, key::GIVEN_NAME_NATIONAL, |v| text(v, "given_name_national"))?;
-    let sex = sex(&m.required(key::SEX, "sex")?)?;
+    let sex = sex(m.required(key::SEX, "sex")?)?;
     let nationality = req_text(&mut m, key::NATIONALITY, "nationality")?;
     let resident_address = req_text(&mut m, key::RESIDENT_ADDRESS, "resident_address")?;
     let birth_date = req_date(&mut m, key::BIRTH_DATE, "birth_date")?;
     let first_issue_date = req_date(&mut m, key::FIRST_ISSUE_DATE, "first_issue_date")?;
     let driving_privileges = array(m.required(key::DRIVING_PRIVILEGES, "driving_privileges")?, "driving_privileges")?
-        .into_iter()
         .map(privilege)
         .collect::<Result<_>>()?;
-    let class_system = match int(&m.required(key::CLASS_SYSTEM, "class_system")?, "class_system")? {
+    let class_system = match int(m.required(key::CLASS_SYSTEM, "class_system")?, "class_system")? {
         1 => ClassSystem::China,
         2 => ClassSystem::Iso,
         other => return Err(Error::cbor(format!("class_system: unknown code {other}"))),
     };
     let valid_from = req_date(&mut m, key::VALID_FROM, "valid_from")?;
-    let valid_until = opt(&mut m, key::VALID_UNTIL, |v| date(&v, "valid_until"))?;
+    let valid_until = opt(&mut m, key::VALID_UNTIL, |v| date(v, "valid_until"))?;
     let issuing_authority = req_text(&mut m, key::ISSUING_AUTHORITY, "issuing_authority")?;
     let issuing_country = req_text(&mut m, key::ISSUING_COUNTRY, "issuing_country")?;
     let portrait_sha256 = opt(&mut m, key::PORTRAIT_SHA256, |v| text(v, "portrait_sha256"))?;
     let file_number = req_text(&mut m, key::FILE_NUMBER, "file_number")?;
     let record = match m.optional(key::RECORD)? {
         // An empty record is written by leaving the key out: one encoding per document.
-        Some(v) => match array(v, "record")?.into_iter().map(record_entry).collect::<Result<Vec<_>>>()? {
+        Some(v) => match array(v, "record")?.map(record_entry).collect::<Result<Vec<_>>>()? {
             r if r.is_empty() => return Err(Error::cbor("record: an empty record is omitted, not written")),
             r => r,
         },
         None => Vec::new(),
     };
-    let points = u8::try_from(int(&m.required(key::POINTS, "points")?, "points")?)
+    let points = u8::try_from(int(m.required(key::POINTS, "points")?, "points")?)
         .map_err(|_| Error::cbor("points: out of range"))?;
     let points_cycle_start = req_date(&mut m, key::POINTS_CYCLE_START, "points_cycle_start")?;
-    let status = LicenceStatus::parse(&req_text(&mut m, key::STATUS, "status")?)?;
+    let status = LicenceStatus::parse(text_ref(m.required(key::STATUS, "status")?, "status")?)?;
     let time_zone = zone(&mut m)?;
     m.finish()?;
     let front = FrontPage {
@@ -154,18 +153,19 @@ pub(super) fn decode(mut m: MapReader) -> Result<DrivingLicence> {
     Ok(DrivingLicence::new(front, back)?)
 }
 
-fn privilege(v: Value) -> Result<DrivingPrivilege> {
+fn privilege(v: Node<'_, '_>) -> Result<DrivingPrivilege> {
     let mut m = MapReader::new(v, "driving privilege")?;
     let vehicle_category_code = text(m.required(key::CODE, "vehicle_category_code")?, "vehicle_category_code")?;
-    let issue_date = opt(&mut m, key::ISSUE, |v| date(&v, "issue_date"))?;
-    let expiry_date = opt(&mut m, key::EXPIRY, |v| date(&v, "expiry_date"))?;
+    let issue_date = opt(&mut m, key::ISSUE, |v| date(v, "issue_date"))?;
+    let expiry_date = opt(&mut m, key::EXPIRY, |v| date(v, "expiry_date"))?;
     m.finish()?;
     Ok(DrivingPrivilege { vehicle_category_code, issue_date, expiry_date })
 }
 
-fn record_entry(v: Value) -> Result<RecordEntry> {
-    match <[Value; 2]>::try_from(array(v, "record")?) {
-        Ok([d, t]) => Ok(RecordEntry { date: date(&d, "record date")?, entry: text(t, "record entry")? }),
-        Err(_) => Err(Error::cbor("record: each line is [date, text]")),
+fn record_entry(v: Node<'_, '_>) -> Result<RecordEntry> {
+    let mut line = array(v, "record")?;
+    match (line.len(), line.next(), line.next()) {
+        (2, Some(d), Some(t)) => Ok(RecordEntry { date: date(d, "record date")?, entry: text(t, "record entry")? }),
+        _ => Err(Error::cbor("record: each line is [date, text]")),
     }
 }

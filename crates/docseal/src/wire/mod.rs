@@ -127,19 +127,19 @@ pub fn encode_payload(claims: &Claims, document: &EncodedDocument) -> Vec<u8> {
 /// [`Error::Limit`] for nesting beyond 8 levels, [`Error::Document`] when the
 /// document breaks its rules.
 pub fn decode_payload(payload: &[u8]) -> Result<(Claims, Credential)> {
-    let value = cbor::from_slice_deterministic(payload, MAX_PAYLOAD_DEPTH, "claims")?;
-    let mut m = MapReader::new(value, "claims")?;
+    let tree = cbor::Tree::parse(payload, MAX_PAYLOAD_DEPTH, "claims")?;
+    let mut m = MapReader::new(tree.root(), "claims")?;
     let issuer = text(m.required(claim::ISS, "iss")?, "iss")?;
-    let expires_at = int(&m.required(claim::EXP, "exp")?, "exp")?;
-    let not_before = m.optional(claim::NBF)?.map(|v| int(&v, "nbf")).transpose()?;
-    let issued_at = int(&m.required(claim::IAT, "iat")?, "iat")?;
+    let expires_at = int(m.required(claim::EXP, "exp")?, "exp")?;
+    let not_before = m.optional(claim::NBF)?.map(|v| int(v, "nbf")).transpose()?;
+    let issued_at = int(m.required(claim::IAT, "iat")?, "iat")?;
     let cti = bytes(m.required(claim::CTI, "cti")?, "cti")?;
     let cti = <[u8; CTI_LEN]>::try_from(cti).map_err(|_| Error::cbor("cti: expected 16 bytes"))?;
     let status = m.optional(claim::STATUS)?.map(status::decode).transpose()?;
     let document = m.required(claim::DOCUMENT, "document")?;
     m.finish()?;
     let mut d = MapReader::new(document, "document")?;
-    let code = int(&d.required(0, "document type")?, "document type")?;
+    let code = int(d.required(0, "document type")?, "document type")?;
     let document_type = u64::try_from(code)
         .ok()
         .and_then(DocumentType::from_wire_code)

@@ -3,7 +3,7 @@
 use ciborium::value::Value;
 
 use super::fields::{TIME_ZONE, opt, opt_text, sex, sex_value, zone, zone_value};
-use crate::cbor::{MapReader, array, date, date_value, int, text};
+use crate::cbor::{MapReader, Node, array, date, date_value, int, text};
 use crate::error::{Error, Result};
 use crate::model::{PassData, TemporaryPass, TravelMode};
 
@@ -17,7 +17,7 @@ fn mode_value(m: TravelMode) -> Value {
     )
 }
 
-fn mode(v: &Value) -> Result<TravelMode> {
+fn mode(v: Node<'_, '_>) -> Result<TravelMode> {
     match int(v, "travel_modes")? {
         1 => Ok(TravelMode::Air),
         2 => Ok(TravelMode::Rail),
@@ -43,9 +43,9 @@ pub(super) fn encode(p: &TemporaryPass, e: &mut Vec<(i64, Value)>) {
     e.push((TIME_ZONE, zone_value(d.time_zone)));
 }
 
-pub(super) fn decode(mut m: MapReader) -> Result<TemporaryPass> {
-    let t = |m: &mut MapReader, k, name| text(m.required(k, name)?, name);
-    let dt = |m: &mut MapReader, k, name| date(&m.required(k, name)?, name);
+pub(super) fn decode(mut m: MapReader<'_, '_>) -> Result<TemporaryPass> {
+    let t = |m: &mut MapReader<'_, '_>, k, name| text(m.required(k, name)?, name);
+    let dt = |m: &mut MapReader<'_, '_>, k, name| date(m.required(k, name)?, name);
     let data = PassData {
         pass_number: t(&mut m, 1, "pass_number")?,
         permit_number: t(&mut m, 2, "permit_number")?,
@@ -55,13 +55,10 @@ pub(super) fn decode(mut m: MapReader) -> Result<TemporaryPass> {
         family_name_national: opt(&mut m, 6, |v| text(v, "family_name_national"))?,
         given_name_national: opt(&mut m, 7, |v| text(v, "given_name_national"))?,
         birth_date: dt(&mut m, 8, "birth_date")?,
-        sex: sex(&m.required(9, "sex")?)?,
+        sex: sex(m.required(9, "sex")?)?,
         valid_from: dt(&mut m, 10, "valid_from")?,
         valid_until: dt(&mut m, 11, "valid_until")?,
-        travel_modes: array(m.required(12, "travel_modes")?, "travel_modes")?
-            .iter()
-            .map(mode)
-            .collect::<Result<_>>()?,
+        travel_modes: array(m.required(12, "travel_modes")?, "travel_modes")?.map(mode).collect::<Result<_>>()?,
         issuing_authority: t(&mut m, 13, "issuing_authority")?,
         time_zone: zone(&mut m)?,
     };

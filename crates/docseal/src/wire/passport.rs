@@ -28,8 +28,8 @@ pub(super) fn encode(p: &Passport, e: &mut Vec<(i64, Value)>) {
     e.push((TIME_ZONE, zone_value(d.time_zone)));
 }
 
-pub(super) fn decode(mut m: MapReader) -> Result<Passport> {
-    let t = |m: &mut MapReader, k, name| text(m.required(k, name)?, name);
+pub(super) fn decode(mut m: MapReader<'_, '_>) -> Result<Passport> {
+    let t = |m: &mut MapReader<'_, '_>, k, name| text(m.required(k, name)?, name);
     let data = PassportData {
         document_code: t(&mut m, 1, "document_code")?,
         issuing_state: t(&mut m, 2, "issuing_state")?,
@@ -39,11 +39,11 @@ pub(super) fn decode(mut m: MapReader) -> Result<Passport> {
         family_name_national: opt(&mut m, 6, |v| text(v, "family_name_national"))?,
         given_name_national: opt(&mut m, 7, |v| text(v, "given_name_national"))?,
         nationality: t(&mut m, 8, "nationality")?,
-        birth_date: date(&m.required(9, "birth_date")?, "birth_date")?,
-        sex: sex(&m.required(10, "sex")?)?,
+        birth_date: date(m.required(9, "birth_date")?, "birth_date")?,
+        sex: sex(m.required(10, "sex")?)?,
         birth_place: opt(&mut m, 11, |v| text(v, "birth_place"))?,
-        issue_date: date(&m.required(12, "issue_date")?, "issue_date")?,
-        expiry_date: date(&m.required(13, "expiry_date")?, "expiry_date")?,
+        issue_date: date(m.required(12, "issue_date")?, "issue_date")?,
+        expiry_date: date(m.required(13, "expiry_date")?, "expiry_date")?,
         issuing_authority: t(&mut m, 14, "issuing_authority")?,
         personal_number: opt(&mut m, 15, |v| text(v, "personal_number"))?,
         portrait_sha256: opt(&mut m, 16, |v| text(v, "portrait_sha256"))?,

@@ -3,6 +3,7 @@
 
 use ciborium::value::Value;
 
+use crate::cbor::{Item, Node};
 use crate::error::{Error, Result};
 
 /// The claim key.
@@ -56,32 +57,30 @@ pub(crate) fn encode(status: &StatusRef) -> Value {
 }
 
 /// Reads the claim's value: exactly `status_list` with exactly `idx` and `uri`.
-pub(crate) fn decode(value: Value) -> Result<StatusRef> {
+pub(crate) fn decode(node: Node<'_, '_>) -> Result<StatusRef> {
     let bad = |what: &str| Error::cbor(format!("status claim: {what}"));
-    let [(Value::Text(key), inner)]: [(Value, Value); 1] =
-        map(value).ok_or_else(|| bad("expected a map"))?.try_into().map_err(|_| bad("expected one entry"))?
-    else {
-        return Err(bad("expected the key \"status_list\""));
-    };
-    if key != "status_list" {
+    let [key, inner] = pairs(node).ok_or_else(|| bad("expected a map with one entry"))?;
+    if key.item() != Item::Text("status_list") {
         return Err(bad("expected the key \"status_list\""));
     }
-    let entries = map(inner).ok_or_else(|| bad("status_list: expected a map"))?;
-    let [(Value::Text(k1), idx), (Value::Text(k2), Value::Text(uri))]: [(Value, Value); 2] =
-        entries.try_into().map_err(|_| bad("status_list: expected idx and uri"))?
-    else {
-        return Err(bad("status_list: expected idx (uint) and uri (text), in that order"));
-    };
-    let idx = crate::cbor::as_int(&idx).and_then(|i| u64::try_from(i).ok());
-    match (k1.as_str(), k2.as_str(), idx) {
-        ("idx", "uri", Some(idx)) => StatusRef::new(uri, idx).map_err(|e| bad(&e.to_string())),
+    let [k1, idx, k2, uri] = pairs(inner).ok_or_else(|| bad("status_list: expected a map of idx and uri"))?;
+    match (k1.item(), idx.item(), k2.item(), uri.item()) {
+        (Item::Text("idx"), Item::Uint(idx), Item::Text("uri"), Item::Text(uri)) => {
+            StatusRef::new(uri, idx).map_err(|e| bad(&e.to_string()))
+        }
         _ => Err(bad("status_list: expected idx (uint) and uri (text), in that order")),
     }
 }
 
-fn map(value: Value) -> Option<Vec<(Value, Value)>> {
-    match value {
-        Value::Map(m) => Some(m),
+/// The keys and values of a map with exactly `N / 2` entries, in order.
+fn pairs<'t, 'b, const N: usize>(node: Node<'t, 'b>) -> Option<[Node<'t, 'b>; N]> {
+    match node.item() {
+        Item::Map { len, .. } if 2 * len as usize == N => {
+            let mut items = node.first_child().siblings(N);
+            #[allow(clippy::expect_used)]
+            // safe: the map holds N / 2 pairs, so `siblings(N)` yields N items.
+            Some(std::array::from_fn(|_| items.next().expect("N items")))
+        }
         _ => None,
     }
 }
@@ -100,7 +99,11 @@ mod tests {
             hex,
             "a16b7374617475735f6c697374a2636964780063757269782168747470733a2f2f6578616d706c652e636f6d2f7374617475736c697374732f31"
         );
-        assert_eq!(decode(encode(&status)).unwrap(), status);
+        let read = |value: &Value| -> Result<StatusRef> {
+            let bytes = crate::cbor::to_vec(value);
+            decode(crate::cbor::Tree::parse(&bytes, 4, "t")?.root())
+        };
+        assert_eq!(read(&encode(&status)).unwrap(), status);
         let swapped = Value::Map(vec![(
             Value::Text("status_list".into()),
             Value::Map(vec![
@@ -108,8 +111,8 @@ mod tests {
                 (Value::Text("idx".into()), Value::Integer(1.into())),
             ]),
         )]);
-        assert!(decode(swapped).is_err());
-        assert!(decode(Value::Integer(3.into())).is_err());
+        assert!(read(&swapped).is_err());
+        assert!(read(&Value::Integer(3.into())).is_err());
         assert!(StatusRef::new("", 1).is_err());
         assert!(StatusRef::new("a b", 1).is_err());
     }

@@ -30,9 +30,12 @@ pub(crate) fn check(number: &str, birth_date: NaiveDate, sex: Sex) -> Result<(),
     if found != expected {
         return Err(DocumentError::CheckDigit { field: FIELD, expected, found });
     }
-    // safe to slice: all 17 leading bytes are ASCII digits.
-    let embedded = NaiveDate::parse_from_str(&number[6..14], "%Y%m%d")
-        .map_err(|_| DocumentError::field(FIELD, "digits 7-14 are not a valid date"))?;
+    // Digits 7-14 are YYYYMMDD; all 17 leading bytes are ASCII digits (checked above).
+    let digits = |range: std::ops::Range<usize>| bytes[range].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    let embedded = i32::try_from(digits(6..10))
+        .ok()
+        .and_then(|year| NaiveDate::from_ymd_opt(year, digits(10..12), digits(12..14)))
+        .ok_or_else(|| DocumentError::field(FIELD, "digits 7-14 are not a valid date"))?;
     if embedded != birth_date {
         return Err(DocumentError::field(
             FIELD,
@@ -78,5 +81,11 @@ mod tests {
         assert!(check("11010519491231002X", date(1949, 12, 31), Sex::Male).is_err());
         assert!(check("1101051949123100", date(1949, 12, 31), Sex::Female).is_err());
         assert!(check("11010519491331002X", date(1949, 12, 31), Sex::Female).is_err());
+        // A correct check character over an impossible embedded date (30 February).
+        for first17 in ["11010519490230002", "11010500001301002"] {
+            let number = format!("{first17}{}", check_char(first17.as_bytes()).unwrap());
+            let err = check(&number, date(1949, 2, 28), Sex::Female).unwrap_err().to_string();
+            assert!(err.contains("not a valid date"), "{number}: {err}");
+        }
     }
 }
