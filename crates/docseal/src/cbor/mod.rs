@@ -191,15 +191,6 @@ pub(crate) struct MapReader<'t, 'b> {
     what: &'static str,
 }
 
-/// The integer an item holds, if it is one.
-fn item_int(item: Item<'_>) -> Option<i128> {
-    match item {
-        Item::Uint(n) => Some(n.into()),
-        Item::Nint(n) => Some(-1 - i128::from(n)),
-        _ => None,
-    }
-}
-
 /// RFC 8949 deterministic order of an integer key's item (see [`key_rank`]).
 fn item_rank(item: Item<'_>) -> Option<(u8, u64)> {
     match item {
@@ -236,24 +227,41 @@ impl<'t, 'b> MapReader<'t, 'b> {
     }
 
     /// Takes the field under `key`, if present. Keys must be asked for in canonical order.
+    #[inline]
     pub(crate) fn optional(&mut self, key: i64) -> Result<Option<Node<'t, 'b>>> {
         let wanted = if key >= 0 { (0, key.unsigned_abs()) } else { (1, (-1 - key).unsigned_abs()) };
+        // Every field of a valid document takes this path: the key is the one asked for.
+        if self.left > 0 && item_rank(self.next.item()) == Some(wanted) {
+            debug_assert!(self.previous < Some(wanted), "{}: keys asked for out of order", self.what);
+            let value = self.next.next_sibling();
+            self.next = value.next_sibling();
+            self.left -= 1;
+            self.previous = Some(wanted);
+            return Ok(Some(value));
+        }
+        self.absent(wanted)
+    }
+
+    /// `None` for a key that is not next, or the error the next key deserves.
+    fn absent(&self, wanted: (u8, u64)) -> Result<Option<Node<'t, 'b>>> {
         match self.next_rank()? {
-            Some(rank) if rank == wanted => {
-                let value = self.next.next_sibling();
-                self.next = value.next_sibling();
-                self.left -= 1;
-                self.previous = Some(rank);
-                Ok(Some(value))
-            }
             Some(rank) if rank < wanted => Err(Error::cbor(format!("{}: unknown key {}", self.what, show(rank)))),
             _ => Ok(None),
         }
     }
 
     /// Takes the field under `key`, which must be present.
+    #[inline]
     pub(crate) fn required(&mut self, key: i64, name: &str) -> Result<Node<'t, 'b>> {
-        self.optional(key)?.ok_or_else(|| Error::cbor(format!("{}: missing {name} (key {key})", self.what)))
+        match self.optional(key)? {
+            Some(node) => Ok(node),
+            None => Err(self.missing(key, name)),
+        }
+    }
+
+    #[cold]
+    fn missing(&self, key: i64, name: &str) -> Error {
+        Error::cbor(format!("{}: missing {name} (key {key})", self.what))
     }
 
     /// Refuses keys nobody asked for.
@@ -270,36 +278,50 @@ fn show((sign, n): (u8, u64)) -> i128 {
     if sign == 0 { n.into() } else { -1 - i128::from(n) }
 }
 
+/// The error for a field of the wrong type (cold: valid documents never build it).
+#[cold]
+fn expected(name: &str, what: &str) -> Error {
+    Error::cbor(format!("{name}: expected {what}"))
+}
+
 /// Typed views of a node, with the field name in the error.
+#[inline]
 pub(crate) fn text_ref<'b>(node: Node<'_, 'b>, name: &str) -> Result<&'b str> {
     match node.item() {
         Item::Text(s) => Ok(s),
-        _ => Err(Error::cbor(format!("{name}: expected a text string"))),
+        _ => Err(expected(name, "a text string")),
     }
 }
 
+#[inline]
 pub(crate) fn text(node: Node<'_, '_>, name: &str) -> Result<String> {
     text_ref(node, name).map(str::to_owned)
 }
 
+#[inline]
 pub(crate) fn bytes<'b>(node: Node<'_, 'b>, name: &str) -> Result<&'b [u8]> {
     match node.item() {
         Item::Bytes(b) => Ok(b),
-        _ => Err(Error::cbor(format!("{name}: expected a byte string"))),
+        _ => Err(expected(name, "a byte string")),
     }
 }
 
+#[inline]
 pub(crate) fn int(node: Node<'_, '_>, name: &str) -> Result<i64> {
-    item_int(node.item())
-        .and_then(|i| i64::try_from(i).ok())
-        .ok_or_else(|| Error::cbor(format!("{name}: expected an integer")))
+    match node.item() {
+        Item::Uint(n) => i64::try_from(n).ok(),
+        Item::Nint(n) => i64::try_from(n).ok().map(|n| -1 - n),
+        _ => None,
+    }
+    .ok_or_else(|| expected(name, "an integer"))
 }
 
 /// The elements of an array node.
+#[inline]
 pub(crate) fn array<'t, 'b>(node: Node<'t, 'b>, name: &str) -> Result<Siblings<'t, 'b>> {
     match node.item() {
         Item::Array { len, .. } => Ok(node.first_child().siblings(len as usize)),
-        _ => Err(Error::cbor(format!("{name}: expected an array"))),
+        _ => Err(expected(name, "an array")),
     }
 }
 
@@ -309,6 +331,7 @@ pub(crate) fn date_value(d: NaiveDate) -> Value {
     Value::Integer(Integer::from(d.num_days_from_ce() - EPOCH_DAYS_FROM_CE))
 }
 
+#[inline]
 pub(crate) fn date(node: Node<'_, '_>, name: &str) -> Result<NaiveDate> {
     let days = int(node, name)?;
     i32::try_from(days)

@@ -5,7 +5,7 @@
 //!
 //! Flat and borrowed because a DS1 verification reads every field once: one vector of
 //! 24-byte items instead of a `Value` per item (a vector per map and array, a string per
-//! text, then a recursive drop) took the payload decode from 26,900 to ... instructions
+//! text, then a recursive drop) took the payload decode of a licence from 26,900 to 22,100 instructions
 //! (callgrind, `profile_single`). The trust list, read rarely, converts the tree to `Value`.
 
 use ciborium::value::{Integer, Value};
@@ -85,6 +85,7 @@ pub(crate) struct Node<'t, 'b> {
 }
 
 impl<'t, 'b> Node<'t, 'b> {
+    #[inline]
     pub(crate) fn item(self) -> Item<'b> {
         // safe: nodes are made by `Tree::root` and by stepping within a container, whose
         // items the reader wrote before recording its `end`.
@@ -92,6 +93,7 @@ impl<'t, 'b> Node<'t, 'b> {
     }
 
     /// The node after this one and everything under it.
+    #[inline]
     pub(crate) fn next_sibling(self) -> Self {
         let end = match self.item() {
             Item::Array { end, .. } | Item::Map { end, .. } | Item::Tag { end, .. } => end as usize,
@@ -102,6 +104,7 @@ impl<'t, 'b> Node<'t, 'b> {
 
     /// The first item inside a container (an array's first element, a map's first key, a
     /// tag's content); meaningful only for containers with items.
+    #[inline]
     pub(crate) fn first_child(self) -> Self {
         Self { items: self.items, at: self.at + 1 }
     }
@@ -220,6 +223,7 @@ struct Reader<'b> {
 }
 
 impl<'b> Reader<'b> {
+    #[inline]
     fn take(&mut self, n: usize, what: &'static str) -> std::result::Result<&'b [u8], Fault> {
         let end = self.pos.checked_add(n).filter(|&end| end <= self.bytes.len()).ok_or(Fault::Malformed(what))?;
         let taken = &self.bytes[self.pos..end];
@@ -229,11 +233,21 @@ impl<'b> Reader<'b> {
 
     /// The next header as (major type, additional information, argument), its argument
     /// checked to be in the shortest form.
+    #[inline]
     fn header(&mut self) -> std::result::Result<(u8, u8, u64), Fault> {
-        let initial = self.take(1, "truncated item")?[0];
+        let initial = *self.bytes.get(self.pos).ok_or(Fault::Malformed("truncated item"))?;
+        self.pos += 1;
         let (major, info) = (initial >> 5, initial & 0x1f);
+        // Most items of a payload: the argument is in the initial byte, shortest by nature.
+        if info < 24 {
+            return Ok((major, info, u64::from(info)));
+        }
+        self.long_header(major, info)
+    }
+
+    /// A header whose argument follows the initial byte, or an indefinite length.
+    fn long_header(&mut self, major: u8, info: u8) -> std::result::Result<(u8, u8, u64), Fault> {
         let (arg, smallest) = match info {
-            0..24 => (u64::from(info), 0),
             24 => (u64::from(self.take(1, "truncated header")?[0]), 24),
             25 => (u64::from(u16::from_be_bytes(self.array("truncated header")?)), 0x100),
             26 => (u64::from(u32::from_be_bytes(self.array("truncated header")?)), 0x1_0000),
