@@ -33,7 +33,7 @@ pub use signed::{SignedListRules, TRUST_LIST_CONTENT_TYPE, TrustListInfo};
 /// ```
 #[derive(Debug, Clone)]
 pub struct TrustedKey {
-    pub(crate) name: String,
+    pub(crate) name: std::sync::Arc<str>,
     iss: Option<String>,
     pub(crate) key: VerifyingKey,
     scopes: Vec<Scope>,
@@ -48,7 +48,7 @@ impl TrustedKey {
     #[must_use]
     pub fn new(name: impl Into<String>, key: VerifyingKey) -> Self {
         let scopes = Scope::defaults_for_key().to_vec();
-        Self { name: name.into(), iss: None, key, scopes, not_before: None, not_after: None, dcc_kinds: None }
+        Self { name: name.into().into(), iss: None, key, scopes, not_before: None, not_after: None, dcc_kinds: None }
     }
 
     /// Limits the key to these scopes.
@@ -256,7 +256,7 @@ impl TrustList {
                 return Err(at("not_before is after not_after".into()));
             }
             list.add(TrustedKey {
-                name: entry.name.clone(),
+                name: entry.name.as_str().into(),
                 iss: entry.iss.clone(),
                 key,
                 scopes,

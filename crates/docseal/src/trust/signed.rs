@@ -158,7 +158,7 @@ fn entry_to_cbor(key: &TrustedKey) -> Result<Value> {
     let (key_field, key_value) = cose_key(&key.key)?;
     let documents = key.scopes.iter().map(|s| Value::Text(s.name().into())).collect();
     let mut fields = vec![
-        ("name", Value::Text(key.name.clone())),
+        ("name", Value::Text(key.name.to_string())),
         ("kid", Value::Bytes(key.key.kid().0.to_vec())),
         (key_field, key_value),
         ("documents", Value::Array(documents)),
@@ -230,7 +230,7 @@ fn entry_from_cbor(value: Value, index: usize) -> Result<TrustedKey> {
     {
         return Err(at("not_before is after not_after".into()));
     }
-    Ok(TrustedKey { name, iss, key, scopes, not_before, not_after, dcc_kinds })
+    Ok(TrustedKey { name: name.into(), iss, key, scopes, not_before, not_after, dcc_kinds })
 }
 
 impl TrustList {

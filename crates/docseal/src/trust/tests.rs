@@ -25,7 +25,7 @@ fn reads_keys_scopes_and_windows() -> Result<()> {
     let found: Vec<_> = list.lookup(a).collect();
     assert_eq!(found.len(), 1);
     let key = found[0];
-    assert_eq!(key.name, "A");
+    assert_eq!(&*key.name, "A");
     let licence = Scope::Document(DocumentType::DrivingLicence);
     let t2026 = 1_780_000_000;
     assert_eq!(key.refusal(licence, "x", t2026), None);

@@ -103,7 +103,7 @@ impl Verifier {
             credential: dcc,
             kid,
             algorithm: trusted.key.algorithm(),
-            trusted_name: trusted.name.clone(),
+            trusted_name: std::sync::Arc::clone(&trusted.name),
             profile: Profile::Hc1,
             usability: Usability::Usable,
             answers: Vec::new(),

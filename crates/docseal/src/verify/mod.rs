@@ -195,7 +195,7 @@ impl Verifier {
             claims,
             kid: pending.parsed.kid,
             algorithm: trusted.key.algorithm(),
-            trusted_name: trusted.name.clone(),
+            trusted_name: std::sync::Arc::clone(&trusted.name),
             profile: Profile::Ds1,
             usability,
             answers,

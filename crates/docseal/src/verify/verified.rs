@@ -91,7 +91,7 @@ pub struct Verified<T, C = Claims> {
     pub(crate) expires_at: i64,
     pub(crate) kid: Kid,
     pub(crate) algorithm: Algorithm,
-    pub(crate) trusted_name: String,
+    pub(crate) trusted_name: std::sync::Arc<str>,
     pub(crate) profile: Profile,
     pub(crate) usability: Usability,
     pub(crate) answers: Vec<Answer>,
