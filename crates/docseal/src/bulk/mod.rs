@@ -1,9 +1,10 @@
 //! Bulk verification: many payloads at close to the raw cost of their signature checks.
 //!
-//! The pass is the single path's, cut in three stages so the signature stage can be shared:
-//! decode and look up keys (in parallel), check signatures (Ed25519 in batches of 256,
-//! everything else one by one), then decode claims and apply the rules (in parallel). Results
-//! come back in input order and equal what [`Verifier::verify`] gives for each input.
+//! The pass is the single path's, cut in chunks of up to 256 texts so the signature stage
+//! can be shared: on one thread, a chunk is decoded and its keys looked up, its Ed25519
+//! signatures checked as one batch (everything else one by one), then its claims decoded and
+//! rules applied. Chunks run in parallel. Results come back in input order and equal what
+//! [`Verifier::verify`] gives for each input.
 //!
 //! # Batch semantics
 //!
@@ -27,18 +28,15 @@ use crate::model::Credential;
 use crate::trust::TrustedKey;
 use crate::verify::{Pending, Verified, Verifier};
 
-/// Signatures per `verify_batch` call: large enough to amortise the multiscalar
-/// multiplication, small enough that a bisection after a forgery stays cheap.
+/// Signatures per `verify_batch` call, and texts per chunk: large enough to amortise the
+/// multiscalar multiplication, small enough that a bisection after a forgery stays cheap and
+/// that a chunk's payloads stay in the core's cache from decoding to the last rule.
 const BATCH: usize = 256;
 
-/// Bytes of prepared payloads held at once by one `verify_many` window (16 MiB), counted by
-/// [`held_bound`]: 512 texts that may inflate to the default 16 KiB cap, or the whole
-/// [`MAX_WINDOW`] of ordinary stored texts.
-const WINDOW_BUDGET: usize = 16 << 20;
-
-/// Texts in one window at most: sixteen batches, so that two or more threads share the
-/// signature stage evenly between the window's barriers.
-const MAX_WINDOW: usize = 16 * BATCH;
+/// Bytes of prepared payloads one chunk may hold (4 MiB), counted by [`held_bound`]: a
+/// chunk of ordinary stored texts is far below it; texts that may inflate to the default
+/// 16 KiB cap end a chunk after about 120. One chunk per thread is in flight at a time.
+const CHUNK_BUDGET: usize = 4 << 20;
 
 /// What preparing `text` may hold at most, in bytes: a stored body decodes to two thirds of
 /// its characters (its COSE bytes, then the payload and Sig_structure copied from them fit in
@@ -51,6 +49,27 @@ fn held_bound(text: &str, max_inflated_len: usize) -> usize {
         // Not `DS1:`, or not base45: refused before anything is inflated.
         _ => stored,
     }
+}
+
+/// Cuts `texts` into chunks of at most `size` texts and [`CHUNK_BUDGET`] held bytes (a
+/// chunk has one text at least, whatever it may hold).
+fn chunks<S: AsRef<str>>(texts: &[S], size: usize, max_inflated_len: usize) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::with_capacity(texts.len().div_ceil(size));
+    let mut start = 0;
+    while start < texts.len() {
+        let mut end = start;
+        let mut held = 0usize;
+        while end < texts.len() && end - start < size {
+            held = held.saturating_add(held_bound(texts[end].as_ref(), max_inflated_len));
+            if held > CHUNK_BUDGET && end > start {
+                break;
+            }
+            end += 1;
+        }
+        ranges.push(start..end);
+        start = end;
+    }
+    ranges
 }
 
 #[cfg(feature = "parallel")]
@@ -81,58 +100,55 @@ impl Verifier {
         texts: &[S],
         now: DateTime<Utc>,
     ) -> Vec<Result<Verified<Credential>>> {
-        // Each prepared text holds its payload and Sig_structure: working through windows
-        // keeps what they may hold under WINDOW_BUDGET whatever the input.
-        let max_inflated_len = self.policy().limits().max_inflated_len;
+        // Each chunk goes from text to result on one thread: no barrier between stages, and
+        // what a chunk holds (bounded by CHUNK_BUDGET) is freed before the thread moves on.
+        // Fewer texts than a batch per thread are spread over the threads all the same.
+        let size = BATCH.min(texts.len().div_ceil(threads()).max(1));
+        let ranges = chunks(texts, size, self.policy().limits().max_inflated_len);
+        let per_chunk = map(&ranges, |range| self.verify_chunk(&texts[range.clone()], now));
         let mut results = Vec::with_capacity(texts.len());
-        let mut start = 0;
-        while start < texts.len() {
-            let mut end = start;
-            let mut held = 0usize;
-            while end < texts.len() && end - start < MAX_WINDOW {
-                held = held.saturating_add(held_bound(texts[end].as_ref(), max_inflated_len));
-                if held > WINDOW_BUDGET && end - start >= BATCH {
-                    break;
-                }
-                end += 1;
-            }
-            results.extend(self.verify_window(&texts[start..end], now));
-            start = end;
+        for chunk in per_chunk {
+            results.extend(chunk);
         }
         results
     }
 
-    fn verify_window<S: AsRef<str> + Sync>(
-        &self,
-        texts: &[S],
-        now: DateTime<Utc>,
-    ) -> Vec<Result<Verified<Credential>>> {
-        let prepared: Vec<Result<Pending<'_>>> = map(texts, |t| self.prepare(t.as_ref()));
+    /// One chunk: decode and look up keys, check the Ed25519 signatures as one batch
+    /// (bisected on failure) and the others one by one, then claims and rules.
+    fn verify_chunk<S: AsRef<str>>(&self, texts: &[S], now: DateTime<Utc>) -> Vec<Result<Verified<Credential>>> {
+        let prepared: Vec<Result<Pending<'_>>> = texts.iter().map(|t| self.prepare(t.as_ref())).collect();
         let batchable: Vec<usize> =
             (0..prepared.len()).filter(|&i| prepared[i].as_ref().is_ok_and(screen::batchable)).collect();
-        let outcomes: Vec<bool> = {
-            let chunks: Vec<&[usize]> = batchable.chunks(BATCH).collect();
-            let per_chunk = map(&chunks, |chunk| {
-                let items: Vec<&Pending<'_>> = chunk.iter().filter_map(|&i| prepared[i].as_ref().ok()).collect();
-                screen::verify_bisecting(&items)
-            });
-            per_chunk.into_iter().flatten().collect()
-        };
+        let items: Vec<&Pending<'_>> = batchable.iter().filter_map(|&i| prepared[i].as_ref().ok()).collect();
         let mut batch_outcome: Vec<Option<bool>> = vec![None; prepared.len()];
-        for (&i, ok) in batchable.iter().zip(outcomes) {
+        for (&i, ok) in batchable.iter().zip(screen::verify_bisecting(&items)) {
             batch_outcome[i] = Some(ok);
         }
-        let work: Vec<(Result<Pending<'_>>, Option<bool>)> = prepared.into_iter().zip(batch_outcome).collect();
-        map_owned(work, |(pending, outcome)| {
-            let pending = pending?;
-            let signers: Vec<&TrustedKey> = match outcome {
-                Some(true) => pending.candidates.clone(),
-                Some(false) => Vec::new(),
-                None => pending.verify_each(),
-            };
-            self.finish(pending, signers, now)
-        })
+        drop(items);
+        prepared
+            .into_iter()
+            .zip(batch_outcome)
+            .map(|(pending, outcome)| {
+                let pending = pending?;
+                let signers: Vec<&TrustedKey> = match outcome {
+                    Some(true) => pending.candidates.clone(),
+                    Some(false) => Vec::new(),
+                    None => pending.verify_each(),
+                };
+                self.finish(pending, signers, now)
+            })
+            .collect()
     }
+}
+
+#[cfg(feature = "parallel")]
+fn threads() -> usize {
+    rayon::current_num_threads()
+}
+
+#[cfg(not(feature = "parallel"))]
+fn threads() -> usize {
+    1
 }
 
 #[cfg(feature = "parallel")]
@@ -144,17 +160,6 @@ fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<
 #[cfg(not(feature = "parallel"))]
 fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
     items.iter().map(f).collect()
-}
-
-#[cfg(feature = "parallel")]
-fn map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
-    use par::*;
-    items.into_par_iter().map(f).collect()
-}
-
-#[cfg(not(feature = "parallel"))]
-fn map_owned<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
-    items.into_iter().map(f).collect()
 }
 
 #[cfg(test)]

@@ -105,10 +105,10 @@ fn bulk_lines_are_trimmed_like_single_verification() {
 }
 
 #[test]
-fn verify_many_works_in_windows_and_keeps_order() {
-    // More texts than one window holds (MAX_WINDOW), with zlib-looking ones among them that
-    // each count as what they could inflate to.
-    let mut corpus = Corpus::generate(super::MAX_WINDOW + 700, 100, 13, at("2026-11-21T09:00:00Z")).unwrap();
+fn verify_many_works_in_chunks_and_keeps_order() {
+    // Several chunks, with zlib-looking texts among them that each count as what they could
+    // inflate to.
+    let mut corpus = Corpus::generate(4 * super::BATCH + 700, 100, 13, at("2026-11-21T09:00:00Z")).unwrap();
     let zlib_like = format!("DS1:{}", crate::codec::base45::encode([0x78, 0xda, 0, 0]));
     for i in (0..corpus.payloads.len()).step_by(97) {
         corpus.payloads[i] = zlib_like.clone();
@@ -193,6 +193,27 @@ fn bulk_and_single_agree_on_every_torsion_order() {
     assert_eq!(verifier.verify(&text, now).unwrap_err().kind(), "signature");
     let bulk = verifier.verify_many(&[text.as_str(), honest.text.as_str(), honest.text.as_str()], now);
     assert_eq!(bulk[0].as_ref().unwrap_err().kind(), "signature");
+}
+
+#[test]
+fn chunks_cover_the_input_in_order_within_their_budget() {
+    let stored = format!("DS1:{}", crate::codec::base45::encode([0xd2, 0x84, 1, 2, 3, 4]));
+    let zlib = format!("DS1:{}", crate::codec::base45::encode([0x78, 0xda, 1, 2, 3, 4]));
+    let texts: Vec<&str> = (0..1000).map(|i| if i % 3 == 0 { zlib.as_str() } else { stored.as_str() }).collect();
+    for (size, cap) in [(256, 16_384), (100, 16_384), (256, 64 * 1024), (7, 1 << 30)] {
+        let ranges = super::chunks(&texts, size, cap);
+        assert_eq!(ranges.first().map(|r| r.start), Some(0));
+        assert_eq!(ranges.last().map(|r| r.end), Some(texts.len()));
+        assert!(ranges.windows(2).all(|w| w[0].end == w[1].start), "contiguous");
+        for r in &ranges {
+            assert!(!r.is_empty() && r.len() <= size);
+            let held: usize = texts[r.clone()].iter().map(|t| super::held_bound(t, cap)).sum();
+            assert!(r.len() == 1 || held <= super::CHUNK_BUDGET, "{r:?} holds {held}");
+        }
+    }
+    // A text that alone may hold more than the budget still gets its chunk.
+    assert_eq!(super::chunks(&[zlib.as_str(); 3], 256, 1 << 30).len(), 3);
+    assert!(super::chunks::<&str>(&[], 256, 1).is_empty());
 }
 
 #[test]
