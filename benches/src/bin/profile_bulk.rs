@@ -1,7 +1,8 @@
 //! Runs bulk Ed25519 verifications on one thread, for profilers (`valgrind --tool=callgrind`):
 //! `profile_bulk [ROUNDS]` runs docseal's `verify_many` over 1,024 licences, `profile_bulk
 //! ROUNDS raw` the report's baseline (ed25519-dalek's `verify_batch` of the same 1,024
-//! messages), so the two instruction counts compare stage by stage.
+//! messages), so the two instruction counts compare stage by stage; `profile_bulk ROUNDS
+//! json` writes every result as the command line's `verify --bulk --json` line.
 // A benchmark harness: a failed setup should stop loudly.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
@@ -9,7 +10,8 @@ fn main() {
     let f = docseal_bench::fixture("EdDSA", 1024);
     let mut args = std::env::args().skip(1);
     let rounds: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(2);
-    let raw = args.next().is_some_and(|mode| mode == "raw");
+    let mode = args.next();
+    let raw = mode.as_deref() == Some("raw");
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     if raw {
         let (key, _) = docseal_bench::raw_keys(&f);
@@ -20,9 +22,27 @@ fn main() {
         println!("{ok} of {rounds} raw batches verified");
         return;
     }
+    if mode.as_deref() == Some("json") {
+        let results = pool.install(|| f.verifier.verify_many(&f.texts, f.now));
+        let mut out = Vec::with_capacity(results.len() * 1024);
+        for _ in 0..rounds {
+            out.clear();
+            for r in &results {
+                json_line(&mut out, r.as_ref().unwrap());
+            }
+        }
+        println!("{} bytes per line", out.len() / results.len());
+        return;
+    }
     let mut ok = 0;
     for _ in 0..rounds {
         ok += pool.install(|| f.verifier.verify_many(&f.texts, f.now)).iter().filter(|r| r.is_ok()).count();
     }
     println!("{ok} of {} verified", rounds * f.texts.len());
+}
+
+/// One line, out of line so a profiler can single it out (`--toggle-collect='*json_line*'`).
+#[inline(never)]
+fn json_line(out: &mut Vec<u8>, v: &docseal::Verified<docseal::model::Credential>) {
+    docseal::json::write_valid_line(out, v).unwrap();
 }

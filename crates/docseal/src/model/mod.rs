@@ -6,6 +6,7 @@
 
 pub mod dcc;
 mod error;
+pub(crate) mod json_date;
 pub mod licence;
 pub mod pass;
 pub mod passport;

@@ -62,6 +62,7 @@ pub struct PassData {
     /// The underlying permit's number: `H`/`M` + 10 digits, or `HA`/`MA` + 7 digits.
     pub permit_number: String,
     /// The underlying permit's expiry; the pass never outlives it.
+    #[serde(serialize_with = "crate::model::json_date::date")]
     pub permit_expiry_date: NaiveDate,
     /// Family name, Latin script.
     pub family_name: String,
@@ -74,12 +75,15 @@ pub struct PassData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_name_national: Option<String>,
     /// Date of birth.
+    #[serde(serialize_with = "crate::model::json_date::date")]
     pub birth_date: NaiveDate,
     /// Sex.
     pub sex: Sex,
     /// First day of validity.
+    #[serde(serialize_with = "crate::model::json_date::date")]
     pub valid_from: NaiveDate,
     /// Last day of validity (at most 7 days counting both ends).
+    #[serde(serialize_with = "crate::model::json_date::date")]
     pub valid_until: NaiveDate,
     /// `air`, `rail` or both.
     pub travel_modes: Vec<TravelMode>,
@@ -198,6 +202,7 @@ pub struct IssuedPass {
     /// The permit number it was issued against (any renewal of the same permit counts).
     pub permit_number: String,
     /// The day it was issued.
+    #[serde(serialize_with = "crate::model::json_date::date")]
     pub issued_on: NaiveDate,
 }
 

@@ -146,3 +146,34 @@ fn json_is_flat_and_strict() -> Result<(), serde_json::Error> {
     assert!(serde_json::from_value::<DrivingLicence>(extra).is_err());
     Ok(())
 }
+
+/// The hand-written `Serialize` writes what the derived flat shape (`LicenceJson`) writes,
+/// byte for byte, with every optional field present and absent.
+#[test]
+fn serialize_equals_the_derived_flat_shape() {
+    let mut licences = vec![crate::samples::licence()];
+    let mut front = licence_front();
+    front.family_name_national = None;
+    front.given_name_national = None;
+    front.valid_until = Some(date(2030, 3, 1));
+    front.portrait_sha256 = Some("ab".repeat(32));
+    front.driving_privileges[0].issue_date = Some(date(2008, 5, 20));
+    front.driving_privileges[0].expiry_date = Some(date(2029, 5, 20));
+    let mut back = licence_back();
+    back.record.clear();
+    licences.push(DrivingLicence::new(front, back).unwrap());
+    let corpus = crate::samples::Corpus::generate(60, 0, 3, "2026-11-21T09:00:00Z".parse().unwrap()).unwrap();
+    let verifier = crate::Verifier::new(corpus.trust.clone());
+    for text in &corpus.payloads {
+        if let Ok(v) = verifier.verify(text, corpus.verify_at)
+            && let crate::model::Credential::DrivingLicence(l) = v.credential()
+        {
+            licences.push(l.clone());
+        }
+    }
+    assert!(licences.len() > 20, "{} licences", licences.len());
+    for l in licences {
+        let derived = serde_json::to_string(&LicenceJson::from(l.clone())).unwrap();
+        assert_eq!(serde_json::to_string(&l).unwrap(), derived);
+    }
+}

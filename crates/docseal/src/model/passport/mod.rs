@@ -35,6 +35,7 @@ pub struct PassportData {
     /// Nationality, ICAO code.
     pub nationality: String,
     /// Date of birth.
+    #[serde(serialize_with = "crate::model::json_date::date")]
     pub birth_date: NaiveDate,
     /// Sex (`X` is written `<` in the MRZ).
     pub sex: Sex,
@@ -42,8 +43,10 @@ pub struct PassportData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birth_place: Option<String>,
     /// Date of issue.
+    #[serde(serialize_with = "crate::model::json_date::date")]
     pub issue_date: NaiveDate,
     /// Date of expiry.
+    #[serde(serialize_with = "crate::model::json_date::date")]
     pub expiry_date: NaiveDate,
     /// Issuing authority.
     pub issuing_authority: String,
