@@ -97,11 +97,15 @@ impl<'v, R: BufRead> Chunks<'v, R> {
 
     /// The next chunk's results; `None` after the last.
     fn next_chunk(&mut self) -> io::Result<Option<Vec<Result<Verified<Credential>>>>> {
+        Ok(self.next_lines()?.map(|slots| verify_slots(self.verifier, slots, self.now)))
+    }
+
+    /// The next chunk's lines, read but not verified; `None` after the last.
+    fn next_lines(&mut self) -> io::Result<Option<Vec<Slot>>> {
         if self.at_eof {
             return Ok(None);
         }
-        // Slots keep input order across lines that are refused before verification.
-        let mut slots: Vec<std::result::Result<String, Error>> = Vec::with_capacity(self.chunk);
+        let mut slots: Vec<Slot> = Vec::with_capacity(self.chunk);
         while slots.len() < self.chunk {
             match read_line(&mut self.reader, self.max, &mut self.buf)? {
                 Line::Eof => {
@@ -116,23 +120,30 @@ impl<'v, R: BufRead> Chunks<'v, R> {
                 })),
             }
         }
-        if slots.is_empty() {
-            return Ok(None);
-        }
-        let texts: Vec<&str> = slots.iter().filter_map(|s| s.as_deref().ok()).collect();
-        let mut verified = self.verifier.verify_many(&texts, self.now).into_iter();
-        Ok(Some(
-            slots
-                .into_iter()
-                .map(|slot| match slot {
-                    #[allow(clippy::expect_used)]
-                    // safe: `verify_many` returns one result per text, and `texts` holds one per Ok slot.
-                    Ok(_) => verified.next().expect("one result per text"),
-                    Err(e) => Err(e),
-                })
-                .collect(),
-        ))
+        Ok((!slots.is_empty()).then_some(slots))
     }
+}
+
+/// A line read: its text, or the refusal it got before verification (too long). Slots keep
+/// input order across lines refused that early.
+type Slot = std::result::Result<String, Error>;
+
+/// Verifies a chunk's lines: one result per slot, in order.
+fn verify_slots(verifier: &Verifier, slots: Vec<Slot>, now: DateTime<Utc>) -> Vec<Result<Verified<Credential>>> {
+    let results = {
+        let texts: Vec<&str> = slots.iter().filter_map(|s| s.as_deref().ok()).collect();
+        verifier.verify_many(&texts, now)
+    };
+    let mut verified = results.into_iter();
+    slots
+        .into_iter()
+        .map(|slot| match slot {
+            #[allow(clippy::expect_used)]
+            // safe: `verify_many` returns one result per text, and `texts` held one per Ok slot.
+            Ok(_) => verified.next().expect("one result per text"),
+            Err(e) => Err(e),
+        })
+        .collect()
 }
 
 impl LineSummary {
@@ -172,13 +183,14 @@ pub fn verify_lines<R: BufRead>(
 /// Results written into one block of output together.
 const BLOCK: usize = 256;
 
-/// As [`verify_lines`], for output: `render` writes each result as bytes on the verifying
-/// threads (in parallel with the `parallel` feature), and the blocks go to `out`, in input
-/// order, from a thread of their own while the next lines are verified. The command line's
-/// `verify --bulk --json` runs this way: written by one thread, its JSON lines cost a third
-/// of a credential's time and kept a second core idle.
+/// As [`verify_lines`], for output, in three stages that overlap: the calling thread reads
+/// and splits the next chunk's lines while the previous chunk is verified and `render`
+/// writes each result as bytes (on the verifying threads, in parallel with the `parallel`
+/// feature), and the blocks go to `out`, in input order, from a thread of their own. The
+/// command line's `verify --bulk --json` runs this way.
 ///
-/// Memory stays bounded as in [`verify_lines`], plus two chunks of rendered output in flight.
+/// Memory stays bounded as in [`verify_lines`], plus one chunk of lines read ahead and two
+/// chunks of rendered output in flight.
 ///
 /// # Errors
 /// An I/O error from `reader`, `render` or `out`; verification failures go to `render`.
@@ -222,10 +234,14 @@ pub fn verify_lines_into<R: BufRead, W: Write + Send>(
             out.flush()?;
             Ok(out)
         });
-        let verified = (|| -> io::Result<LineSummary> {
+        // Lines are read here while the previous chunk is verified and rendered on a thread of
+        // its own: reading and splitting lines no longer waits for verification, nor the
+        // other way round. One chunk of lines waits at most.
+        let (lines, to_verify) = std::sync::mpsc::sync_channel::<Vec<Slot>>(1);
+        let verifying = scope.spawn(move || -> io::Result<LineSummary> {
             let mut summary = LineSummary::default();
-            let mut chunks = Chunks::new(verifier, reader, now, chunk);
-            while let Some(results) = chunks.next_chunk()? {
+            for slots in to_verify {
+                let results = verify_slots(verifier, slots, now);
                 results.iter().for_each(|r| summary.count(r));
                 let parts: Vec<&[Result<Verified<Credential>>]> = results.chunks(BLOCK).collect();
                 let rendered = super::map(&parts, |part| {
@@ -240,10 +256,22 @@ pub fn verify_lines_into<R: BufRead, W: Write + Send>(
                 }
             }
             Ok(summary)
+        });
+        let read = (|| -> io::Result<()> {
+            let mut chunks = Chunks::new(verifier, reader, now, chunk);
+            while let Some(slots) = chunks.next_lines()? {
+                if lines.send(slots).is_err() {
+                    // Verification stopped on an error, which its join below returns.
+                    break;
+                }
+            }
+            Ok(())
         })();
-        drop(blocks);
+        drop(lines);
+        let verified = verifying.join().unwrap_or_else(|_| Err(io::Error::other("bulk verification stopped")));
         let written = writer.join().unwrap_or_else(|_| Err(io::Error::other("the output writer stopped")));
         let out = written?;
+        read?;
         Ok((verified?, out))
     })
 }
