@@ -18,6 +18,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod compact;
+
 use std::fmt;
 
 use serde::Serialize;
@@ -81,8 +83,25 @@ pub fn valid(v: &Verified<Credential>) -> Value {
 /// # Errors
 /// What writing to `out` returns.
 pub fn write_valid_line(out: &mut impl std::io::Write, v: &Verified<Credential>) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *out, &valid_line(v, None))?;
-    out.write_all(b"\n")
+    write_compact_line(out, &valid_line(v, None))
+}
+
+/// Writes `value` as one line of compact JSON, built in a buffer of this thread's first.
+fn write_compact_line(out: &mut impl std::io::Write, value: &impl Serialize) -> std::io::Result<()> {
+    thread_local! {
+        static LINE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    LINE.with_borrow_mut(|line| {
+        line.clear();
+        compact::write(line, value)?;
+        line.push(b'\n');
+        let written = out.write_all(line);
+        // A line is about a kilobyte; an outsized one does not keep its buffer.
+        if line.capacity() > 1 << 16 {
+            *line = Vec::new();
+        }
+        written
+    })
 }
 
 /// The fields of [`valid`], with `checks` when given (the single answer's last field).
@@ -113,8 +132,7 @@ fn valid_line<'a>(v: &'a Verified<Credential>, checks: Option<&'a [crate::verify
 /// # Errors
 /// What writing to `out` returns.
 pub fn write_invalid_line(out: &mut impl std::io::Write, e: &Error) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *out, &InvalidLine::of(e))?;
-    out.write_all(b"\n")
+    write_compact_line(out, &InvalidLine::of(e))
 }
 
 /// The object of [`invalid`].
