@@ -108,7 +108,7 @@ fn bulk_lines_are_trimmed_like_single_verification() {
 fn verify_many_works_in_chunks_and_keeps_order() {
     // Several chunks, with zlib-looking texts among them that each count as what they could
     // inflate to.
-    let mut corpus = Corpus::generate(4 * super::BATCH + 700, 100, 13, at("2026-11-21T09:00:00Z")).unwrap();
+    let mut corpus = Corpus::generate(2 * super::BATCH + 300, 100, 13, at("2026-11-21T09:00:00Z")).unwrap();
     let zlib_like = format!("DS1:{}", crate::codec::base45::encode([0x78, 0xda, 0, 0]));
     for i in (0..corpus.payloads.len()).step_by(97) {
         corpus.payloads[i] = zlib_like.clone();
@@ -200,7 +200,7 @@ fn chunks_cover_the_input_in_order_within_their_budget() {
     let stored = format!("DS1:{}", crate::codec::base45::encode([0xd2, 0x84, 1, 2, 3, 4]));
     let zlib = format!("DS1:{}", crate::codec::base45::encode([0x78, 0xda, 1, 2, 3, 4]));
     let texts: Vec<&str> = (0..1000).map(|i| if i % 3 == 0 { zlib.as_str() } else { stored.as_str() }).collect();
-    for (size, cap) in [(256, 16_384), (100, 16_384), (256, 64 * 1024), (7, 1 << 30)] {
+    for (size, cap) in [(super::BATCH, 16_384), (256, 16_384), (100, 16_384), (256, 64 * 1024), (7, 1 << 30)] {
         let ranges = super::chunks(&texts, size, cap);
         assert_eq!(ranges.first().map(|r| r.start), Some(0));
         assert_eq!(ranges.last().map(|r| r.end), Some(texts.len()));
