@@ -217,7 +217,7 @@ fn chunks_cover_the_input_in_order_within_their_budget() {
 }
 
 #[test]
-fn windows_count_what_a_zlib_body_may_inflate_to() {
+fn held_bound_counts_what_a_zlib_body_may_inflate_to() {
     use crate::codec::base45;
     let zlib = format!("DS1:{}", base45::encode([0x78, 0xda, 1, 2, 3, 4]));
     let stored = format!("DS1:{}", base45::encode([0xd2, 0x84, 1, 2, 3, 4]));
