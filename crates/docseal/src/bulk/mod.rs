@@ -25,7 +25,6 @@ pub use lines::{LineSummary, verify_lines, verify_lines_into};
 
 use crate::error::Result;
 use crate::model::Credential;
-use crate::trust::TrustedKey;
 use crate::verify::{Pending, Verified, Verifier};
 
 /// Signatures per `verify_batch` call, and texts per chunk: the multiscalar multiplication's
@@ -131,12 +130,15 @@ impl Verifier {
             .zip(batch_outcome)
             .map(|(pending, outcome)| {
                 let pending = pending?;
-                let signers: Vec<&TrustedKey> = match outcome {
-                    Some(true) => pending.candidates.clone(),
-                    Some(false) => Vec::new(),
-                    None => pending.verify_each(),
-                };
-                self.finish(pending, signers, now)
+                match outcome {
+                    // The batch held: the one candidate key (the screen's condition) signed it.
+                    Some(true) => self.finish(pending.parsed, pending.candidates, now),
+                    Some(false) => self.finish(pending.parsed, Vec::new(), now),
+                    None => {
+                        let signers = pending.verify_each();
+                        self.finish(pending.parsed, signers, now)
+                    }
+                }
             })
             .collect()
     }

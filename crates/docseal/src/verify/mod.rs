@@ -104,7 +104,7 @@ impl Verifier {
     pub fn verify(&self, text: &str, now: DateTime<Utc>) -> Result<Verified<Credential>> {
         let pending = self.prepare(text)?;
         let signers = pending.verify_each();
-        self.finish(pending, signers, now)
+        self.finish(pending.parsed, signers, now)
     }
 
     /// Verifies a tagged COSE_Sign1 (the bytes inside the QR text) at time `now`.
@@ -114,7 +114,7 @@ impl Verifier {
     pub fn verify_cose(&self, cose: &[u8], now: DateTime<Utc>) -> Result<Verified<Credential>> {
         let pending = self.prepare_cose(cose)?;
         let signers = pending.verify_each();
-        self.finish(pending, signers, now)
+        self.finish(pending.parsed, signers, now)
     }
 
     /// Everything before the signature: text to COSE, headers, trust lookup, `alg` check.
@@ -166,7 +166,7 @@ impl Verifier {
     /// Everything after the signature: claims, document rules, key scope, times, requirements.
     pub(crate) fn finish(
         &self,
-        pending: Pending<'_>,
+        parsed: crate::cose::ParsedSign1,
         signers: Vec<&TrustedKey>,
         now: DateTime<Utc>,
     ) -> Result<Verified<Credential>> {
@@ -174,7 +174,7 @@ impl Verifier {
         if signers.is_empty() {
             return Err(Error::Signature);
         }
-        let (claims, credential) = wire::decode_payload(&pending.parsed.payload)?;
+        let (claims, credential) = wire::decode_payload(&parsed.payload)?;
         let scope = Scope::Document(credential.document_type());
         let trusted = pick_signer(&signers, |key| key.refusal(scope, &claims.issuer, claims.issued_at))?;
         self.check_time(claims.issued_at, claims.not_before, claims.expires_at, now)?;
@@ -193,7 +193,7 @@ impl Verifier {
             issued_at: claims.issued_at,
             expires_at: claims.expires_at,
             claims,
-            kid: pending.parsed.kid,
+            kid: parsed.kid,
             algorithm: trusted.key.algorithm(),
             trusted_name: std::sync::Arc::clone(&trusted.name),
             profile: Profile::Ds1,

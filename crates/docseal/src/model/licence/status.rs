@@ -113,14 +113,30 @@ impl StatusCode {
 }
 
 /// A licence's status: one or more letters, as traffic-police systems store it (`ZT`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct LicenceStatus(Vec<StatusCode>);
+///
+/// Held inline (no letter repeats, so at most one of each code): every licence read carries
+/// one, and a vector was an allocation per verification.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct LicenceStatus {
+    /// The letters in order; past `len`, `A` (never read).
+    codes: [StatusCode; MAX_LETTERS],
+    len: u8,
+}
+
+/// Distinct status codes: the most letters a status can hold.
+const MAX_LETTERS: usize = StatusCode::TABLE.len();
+
+impl fmt::Debug for LicenceStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("LicenceStatus").field(&self.codes()).finish()
+    }
+}
 
 impl LicenceStatus {
     /// The normal status `A`.
     #[must_use]
     pub fn normal() -> Self {
-        Self(vec![StatusCode::A])
+        Self { codes: [StatusCode::A; MAX_LETTERS], len: 1 }
     }
 
     /// Parses letters such as `"A"` or `"HI"`.
@@ -128,52 +144,63 @@ impl LicenceStatus {
     /// # Errors
     /// An empty string, an unknown letter, a repeated letter, or `A` combined with others.
     pub fn parse(letters: &str) -> Result<Self, DocumentError> {
-        let mut codes = Vec::with_capacity(letters.len());
+        let mut status = Self { codes: [StatusCode::A; MAX_LETTERS], len: 0 };
         for ch in letters.chars() {
             let code = StatusCode::from_letter(ch)
                 .ok_or_else(|| DocumentError::field("status", format!("unknown status letter {ch:?}")))?;
-            if codes.contains(&code) {
+            if status.codes().contains(&code) {
                 return Err(DocumentError::field("status", format!("status letter {ch:?} repeated")));
             }
-            codes.push(code);
+            // In bounds: the letters so far are distinct codes, and a status holding all
+            // MAX_LETTERS of them refused any next letter as repeated just above.
+            status.codes[usize::from(status.len)] = code;
+            status.len += 1;
         }
-        if codes.is_empty() {
+        if status.len == 0 {
             return Err(DocumentError::field("status", "must hold at least one letter"));
         }
-        if codes.len() > 1 && codes.contains(&StatusCode::A) {
+        if status.len > 1 && status.codes().contains(&StatusCode::A) {
             return Err(DocumentError::field("status", "`A` (normal) cannot be combined with other letters"));
         }
-        Ok(Self(codes))
+        Ok(status)
     }
 
     /// The letters.
     #[must_use]
     pub fn codes(&self) -> &[StatusCode] {
-        &self.0
+        &self.codes[..usize::from(self.len)]
     }
 
     /// The first letter that forbids issuing an e-licence, if any.
     #[must_use]
     pub fn blocks_issue(&self) -> Option<StatusCode> {
-        self.0.iter().copied().find(|c| !c.allows_issue())
+        self.codes().iter().copied().find(|c| !c.allows_issue())
     }
 
     /// The first letter that makes an e-licence unusable (red or withdrawn), if any.
     #[must_use]
     pub fn blocks_use(&self) -> Option<StatusCode> {
-        self.0.iter().copied().find(|c| !c.allows_use())
+        self.codes().iter().copied().find(|c| !c.allows_use())
     }
 }
 
 impl fmt::Display for LicenceStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.iter().try_for_each(|c| write!(f, "{}", c.letter()))
+        self.codes().iter().try_for_each(|c| write!(f, "{}", c.letter()))
     }
 }
 
 impl Serialize for LicenceStatus {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        // Each letter is one ASCII character: the text fits a stack buffer.
+        let mut buf = [0u8; 4 * MAX_LETTERS];
+        let mut at = 0;
+        for code in self.codes() {
+            at += code.letter().encode_utf8(&mut buf[at..]).len();
+        }
+        #[allow(clippy::expect_used)]
+        // safe: the buffer holds whole characters written by `encode_utf8`.
+        s.serialize_str(std::str::from_utf8(&buf[..at]).expect("whole UTF-8 characters"))
     }
 }
 
@@ -187,6 +214,26 @@ impl<'de> Deserialize<'de> for LicenceStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_letter_once_fits_and_a_repeat_is_refused() {
+        let all: String = StatusCode::TABLE.iter().map(|e| e.1).filter(|&c| c != 'A').collect();
+        let status = LicenceStatus::parse(&all).unwrap();
+        assert_eq!(status.codes().len(), MAX_LETTERS - 1);
+        assert_eq!(status.to_string(), all);
+        assert_eq!(serde_json::to_string(&status).unwrap(), format!("\"{all}\""));
+        for repeated in [format!("{all}B"), format!("A{all}B")] {
+            // The second holds every code before its last letter: the bound of the inline array.
+            assert!(LicenceStatus::parse(&repeated).unwrap_err().to_string().contains("repeated"));
+        }
+        assert_eq!(format!("{:?}", LicenceStatus::normal()), "LicenceStatus([A])");
+        assert_eq!(LicenceStatus::parse("A").unwrap(), LicenceStatus::normal());
+        for letters in ["HI", "ZT", "A", "BCD"] {
+            if let Ok(s) = LicenceStatus::parse(letters) {
+                assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{s}\""));
+            }
+        }
+    }
 
     #[test]
     fn table_is_in_declaration_order() {
