@@ -160,9 +160,9 @@ impl From<DrivingLicence> for LicenceJson {
     }
 }
 
-/// The flat object of [`LicenceJson`], written from borrowed pages: serde's `into` cloned
-/// both pages and `flatten` buffered every entry, a third of a `verify --bulk --json` line
-/// (callgrind). A test holds the two byte-equal; a field added to a page is added here too.
+// The flat object of `LicenceJson`, written from borrowed pages: serde's `into` cloned both
+// pages and `flatten` buffered every entry, a third of a `verify --bulk --json` line
+// (callgrind). A test holds the two byte-equal; a field added to a page is added here too.
 impl Serialize for DrivingLicence {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
