@@ -180,6 +180,12 @@ pub fn verify_lines<R: BufRead>(
     Ok(summary)
 }
 
+/// What the writer thread receives: rendered bytes, then the chunk's results to free.
+enum Output {
+    Block(Vec<u8>),
+    Rendered(Vec<Result<Verified<Credential>>>),
+}
+
 /// Results written into one block of output together.
 const BLOCK: usize = 256;
 
@@ -189,8 +195,9 @@ const BLOCK: usize = 256;
 /// feature), and the blocks go to `out`, in input order, from a thread of their own. The
 /// command line's `verify --bulk --json` runs this way.
 ///
-/// Memory stays bounded as in [`verify_lines`], plus one chunk of lines read ahead and two
-/// chunks of rendered output in flight.
+/// Memory stays bounded as in [`verify_lines`], plus one chunk of lines read ahead and up to
+/// two chunks of rendered output, with their results, waiting for the writer thread (which
+/// also frees the results, off the verifying threads).
 ///
 /// # Errors
 /// An I/O error from `reader`, `render` or `out`; verification failures go to `render`.
@@ -225,11 +232,15 @@ pub fn verify_lines_into<R: BufRead, W: Write + Send>(
     out: W,
 ) -> io::Result<(LineSummary, W)> {
     std::thread::scope(|scope| {
-        let (blocks, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(2 * chunk.max(1).div_ceil(BLOCK));
+        let (blocks, received) = std::sync::mpsc::sync_channel::<Output>(2 * chunk.max(1).div_ceil(BLOCK) + 1);
         let writer = scope.spawn(move || -> io::Result<W> {
             let mut out = out;
-            for block in received {
-                out.write_all(&block)?;
+            for message in received {
+                match message {
+                    Output::Block(block) => out.write_all(&block)?,
+                    // Freeing a chunk's results here keeps it off the verifying threads.
+                    Output::Rendered(results) => drop(results),
+                }
             }
             out.flush()?;
             Ok(out)
@@ -248,8 +259,9 @@ pub fn verify_lines_into<R: BufRead, W: Write + Send>(
                     let mut block = Vec::with_capacity(part.len() * 1024);
                     part.iter().try_for_each(|r| render(&mut block, r)).map(|()| block)
                 });
-                for block in rendered {
-                    if blocks.send(block?).is_err() {
+                let messages = rendered.into_iter().map(|block| block.map(Output::Block));
+                for message in messages.chain([Ok(Output::Rendered(results))]) {
+                    if blocks.send(message?).is_err() {
                         // The writer stopped on an error, which its join below returns.
                         return Ok(summary);
                     }
