@@ -158,7 +158,7 @@ pub(crate) fn depth(v: &Value) -> usize {
 
 /// RFC 8949 deterministic order of integer keys: non-negative ascending, then negative
 /// descending (-1, -2, …), which equals the bytewise order of their shortest encodings.
-fn key_rank(key: i128) -> (u8, u128) {
+fn key_rank(key: i64) -> (u8, u64) {
     if key >= 0 { (0, key.unsigned_abs()) } else { (1, (-1 - key).unsigned_abs()) }
 }
 
@@ -172,7 +172,7 @@ pub(crate) fn as_int(v: &Value) -> Option<i128> {
 
 /// Builds a map from `(key, value)` pairs given in canonical key order.
 pub(crate) fn int_map(entries: Vec<(i64, Value)>) -> Value {
-    debug_assert!(entries.windows(2).all(|w| key_rank(w[0].0.into()) < key_rank(w[1].0.into())));
+    debug_assert!(entries.windows(2).all(|w| key_rank(w[0].0) < key_rank(w[1].0)));
     Value::Map(entries.into_iter().map(|(k, v)| (Value::Integer(k.into()), v)).collect())
 }
 
@@ -229,7 +229,7 @@ impl<'t, 'b> MapReader<'t, 'b> {
     /// Takes the field under `key`, if present. Keys must be asked for in canonical order.
     #[inline]
     pub(crate) fn optional(&mut self, key: i64) -> Result<Option<Node<'t, 'b>>> {
-        let wanted = if key >= 0 { (0, key.unsigned_abs()) } else { (1, (-1 - key).unsigned_abs()) };
+        let wanted = key_rank(key);
         // Every field of a valid document takes this path: the key is the one asked for.
         if self.left > 0 && item_rank(self.next.item()) == Some(wanted) {
             debug_assert!(self.previous < Some(wanted), "{}: keys asked for out of order", self.what);

@@ -7,7 +7,7 @@ use chrono::{Datelike as _, NaiveDate};
 use serde::{Serialize, Serializer};
 
 /// A date that serializes as chrono's `Display` writes it.
-struct IsoDate<'a>(&'a NaiveDate);
+pub(crate) struct IsoDate<'a>(pub(crate) &'a NaiveDate);
 
 impl Serialize for IsoDate<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

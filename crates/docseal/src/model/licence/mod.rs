@@ -166,12 +166,8 @@ impl From<DrivingLicence> for LicenceJson {
 impl Serialize for DrivingLicence {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        struct Date<'a>(&'a NaiveDate);
-        impl Serialize for Date<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                super::json_date::date(self.0, s)
-            }
-        }
+
+        use super::json_date::IsoDate as Date;
         let (f, b) = (&self.front, &self.back);
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("document_number", &f.document_number)?;
