@@ -1,7 +1,7 @@
 //! Streaming bulk verification over lines, in bounded memory.
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead};
 
 use chrono::{DateTime, Utc};
 
@@ -71,7 +71,7 @@ fn finish(buf: &mut Vec<u8>, seen: u64, max: usize) -> Line {
 
 /// Reads up to `chunk` lines and verifies them: the results in input order, and whether the
 /// input ended.
-struct Chunks<'v, R> {
+pub(super) struct Chunks<'v, R> {
     verifier: &'v Verifier,
     reader: R,
     now: DateTime<Utc>,
@@ -82,7 +82,7 @@ struct Chunks<'v, R> {
 }
 
 impl<'v, R: BufRead> Chunks<'v, R> {
-    fn new(verifier: &'v Verifier, reader: R, now: DateTime<Utc>, chunk: usize) -> Self {
+    pub(super) fn new(verifier: &'v Verifier, reader: R, now: DateTime<Utc>, chunk: usize) -> Self {
         let max = verifier.policy().limits().max_text_len;
         Self {
             verifier,
@@ -97,11 +97,11 @@ impl<'v, R: BufRead> Chunks<'v, R> {
 
     /// The next chunk's results; `None` after the last.
     fn next_chunk(&mut self) -> io::Result<Option<Vec<Result<Verified<Credential>>>>> {
-        Ok(self.next_lines()?.map(|slots| verify_slots(self.verifier, slots, self.now)))
+        Ok(self.next_lines()?.map(|slots| verify_slots(slots, |texts| self.verifier.verify_many(texts, self.now))))
     }
 
     /// The next chunk's lines, read but not verified; `None` after the last.
-    fn next_lines(&mut self) -> io::Result<Option<Vec<Slot>>> {
+    pub(super) fn next_lines(&mut self) -> io::Result<Option<Vec<Slot>>> {
         if self.at_eof {
             return Ok(None);
         }
@@ -126,20 +126,24 @@ impl<'v, R: BufRead> Chunks<'v, R> {
 
 /// A line read: its text, or the refusal it got before verification (too long). Slots keep
 /// input order across lines refused that early.
-type Slot = std::result::Result<String, Error>;
+pub(super) type Slot = std::result::Result<String, Error>;
 
-/// Verifies a chunk's lines: one result per slot, in order.
-fn verify_slots(verifier: &Verifier, slots: Vec<Slot>, now: DateTime<Utc>) -> Vec<Result<Verified<Credential>>> {
+/// Verifies a chunk's lines with `verify_texts` (one result per text, in order): one result
+/// per slot, in order.
+pub(super) fn verify_slots(
+    slots: Vec<Slot>,
+    verify_texts: impl FnOnce(&[&str]) -> Vec<Result<Verified<Credential>>>,
+) -> Vec<Result<Verified<Credential>>> {
     let results = {
         let texts: Vec<&str> = slots.iter().filter_map(|s| s.as_deref().ok()).collect();
-        verifier.verify_many(&texts, now)
+        verify_texts(&texts)
     };
     let mut verified = results.into_iter();
     slots
         .into_iter()
         .map(|slot| match slot {
             #[allow(clippy::expect_used)]
-            // safe: `verify_many` returns one result per text, and `texts` held one per Ok slot.
+            // safe: `verify_texts` returns one result per text, and `texts` held one per Ok slot.
             Ok(_) => verified.next().expect("one result per text"),
             Err(e) => Err(e),
         })
@@ -147,11 +151,19 @@ fn verify_slots(verifier: &Verifier, slots: Vec<Slot>, now: DateTime<Utc>) -> Ve
 }
 
 impl LineSummary {
-    fn count(&mut self, result: &Result<Verified<Credential>>) {
+    pub(super) fn count(&mut self, result: &Result<Verified<Credential>>) {
         self.total += 1;
         match result {
             Ok(_) => self.valid += 1,
             Err(e) => *self.refused.entry(e.kind()).or_default() += 1,
+        }
+    }
+
+    pub(super) fn merge(&mut self, other: LineSummary) {
+        self.total += other.total;
+        self.valid += other.valid;
+        for (kind, n) in other.refused {
+            *self.refused.entry(kind).or_default() += n;
         }
     }
 }
@@ -178,112 +190,4 @@ pub fn verify_lines<R: BufRead>(
         }
     }
     Ok(summary)
-}
-
-/// What the writer thread receives: rendered bytes, then the chunk's results to free.
-enum Output {
-    Block(Vec<u8>),
-    Rendered(Vec<Result<Verified<Credential>>>),
-}
-
-/// Results written into one block of output together.
-const BLOCK: usize = 256;
-
-/// As [`verify_lines`], for output, in three stages that overlap: the calling thread reads
-/// and splits the next chunk's lines while the previous chunk is verified and `render`
-/// writes each result as bytes (on the verifying threads, in parallel with the `parallel`
-/// feature), and the blocks go to `out`, in input order, from a thread of their own. The
-/// command line's `verify --bulk --json` runs this way.
-///
-/// Memory stays bounded as in [`verify_lines`], plus one chunk of lines read ahead and up to
-/// two chunks of rendered output, with their results, waiting for the writer thread (which
-/// also frees the results, off the verifying threads).
-///
-/// # Errors
-/// An I/O error from `reader`, `render` or `out`; verification failures go to `render`.
-///
-/// # Examples
-/// ```
-/// # use docseal::{Algorithm, Issuer, SigningKey, TrustList, TrustedKey, Verifier};
-/// # let key = SigningKey::generate(Algorithm::EdDsa)?;
-/// # let mut trust = TrustList::new();
-/// # trust.add(TrustedKey::new("Beijing TMB", key.verifying_key()));
-/// # let at = "2026-11-21T09:00:00Z".parse()?;
-/// # let issued = Issuer::new(key, "Beijing TMB")?.issue(&docseal::samples::licence().into(), at)?;
-/// let input = format!("{}\nDS1:not a payload\n", issued.text);
-/// let (summary, out) = docseal::bulk::verify_lines_into(
-///     &Verifier::new(trust), input.as_bytes(), at, 4096,
-///     |out, result| match result {
-///         Ok(v) => docseal::json::write_valid_line(out, v),
-///         Err(e) => docseal::json::write_invalid_line(out, e),
-///     },
-///     Vec::new(),
-/// )?;
-/// assert_eq!((summary.total, summary.valid), (2, 1));
-/// assert_eq!(String::from_utf8(out)?.lines().count(), 2);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn verify_lines_into<R: BufRead, W: Write + Send>(
-    verifier: &Verifier,
-    reader: R,
-    now: DateTime<Utc>,
-    chunk: usize,
-    render: impl Fn(&mut Vec<u8>, &Result<Verified<Credential>>) -> io::Result<()> + Sync + Send,
-    out: W,
-) -> io::Result<(LineSummary, W)> {
-    std::thread::scope(|scope| {
-        let (blocks, received) = std::sync::mpsc::sync_channel::<Output>(2 * chunk.max(1).div_ceil(BLOCK) + 1);
-        let writer = scope.spawn(move || -> io::Result<W> {
-            let mut out = out;
-            for message in received {
-                match message {
-                    Output::Block(block) => out.write_all(&block)?,
-                    // Freeing a chunk's results here keeps it off the verifying threads.
-                    Output::Rendered(results) => drop(results),
-                }
-            }
-            out.flush()?;
-            Ok(out)
-        });
-        // Lines are read here while the previous chunk is verified and rendered on a thread of
-        // its own: reading and splitting lines no longer waits for verification, nor the
-        // other way round. One chunk of lines waits at most.
-        let (lines, to_verify) = std::sync::mpsc::sync_channel::<Vec<Slot>>(1);
-        let verifying = scope.spawn(move || -> io::Result<LineSummary> {
-            let mut summary = LineSummary::default();
-            for slots in to_verify {
-                let results = verify_slots(verifier, slots, now);
-                results.iter().for_each(|r| summary.count(r));
-                let parts: Vec<&[Result<Verified<Credential>>]> = results.chunks(BLOCK).collect();
-                let rendered = super::map(&parts, |part| {
-                    let mut block = Vec::with_capacity(part.len() * 1024);
-                    part.iter().try_for_each(|r| render(&mut block, r)).map(|()| block)
-                });
-                let messages = rendered.into_iter().map(|block| block.map(Output::Block));
-                for message in messages.chain([Ok(Output::Rendered(results))]) {
-                    if blocks.send(message?).is_err() {
-                        // The writer stopped on an error, which its join below returns.
-                        return Ok(summary);
-                    }
-                }
-            }
-            Ok(summary)
-        });
-        let read = (|| -> io::Result<()> {
-            let mut chunks = Chunks::new(verifier, reader, now, chunk);
-            while let Some(slots) = chunks.next_lines()? {
-                if lines.send(slots).is_err() {
-                    // Verification stopped on an error, which its join below returns.
-                    break;
-                }
-            }
-            Ok(())
-        })();
-        drop(lines);
-        let verified = verifying.join().unwrap_or_else(|_| Err(io::Error::other("bulk verification stopped")));
-        let written = writer.join().unwrap_or_else(|_| Err(io::Error::other("the output writer stopped")));
-        let out = written?;
-        read?;
-        Ok((verified?, out))
-    })
 }

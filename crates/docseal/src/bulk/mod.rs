@@ -17,11 +17,13 @@
 //! single items, so a forged signature is reported exactly as the single path reports it.
 
 mod lines;
+mod pipeline;
 mod screen;
 
 use chrono::{DateTime, Utc};
 
-pub use lines::{LineSummary, verify_lines, verify_lines_into};
+pub use lines::{LineSummary, verify_lines};
+pub use pipeline::verify_lines_into;
 
 use crate::error::Result;
 use crate::model::Credential;
@@ -111,6 +113,26 @@ impl Verifier {
             results.extend(chunk);
         }
         results
+    }
+
+    /// As [`Verifier::verify_many`], on the calling thread alone.
+    fn verify_on_this_thread<S: AsRef<str>>(
+        &self,
+        texts: &[S],
+        now: DateTime<Utc>,
+    ) -> Vec<Result<Verified<Credential>>> {
+        let mut ranges = chunks(texts, BATCH, self.policy().limits().max_inflated_len).into_iter();
+        match (ranges.next(), ranges.len()) {
+            // One chunk (the usual case): its results as they are, without a copy.
+            (Some(range), 0) => self.verify_chunk(&texts[range], now),
+            (first, _) => {
+                let mut results = Vec::with_capacity(texts.len());
+                for range in first.into_iter().chain(ranges) {
+                    results.extend(self.verify_chunk(&texts[range], now));
+                }
+                results
+            }
+        }
     }
 
     /// One chunk: decode and look up keys, check the Ed25519 signatures as one batch

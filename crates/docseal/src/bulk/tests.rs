@@ -257,3 +257,64 @@ fn lines_into_a_writer_equal_the_sink_and_stop_on_its_error() {
     let stopped = super::verify_lines_into(&verifier, input.as_bytes(), corpus.verify_at, 37, render, Closed);
     assert_eq!(stopped.err().map(|e| e.kind()), Some(std::io::ErrorKind::BrokenPipe));
 }
+
+/// Pieces finish out of order on several verifying threads (small pieces, uneven work: some
+/// lines are refused at once, others checked); the output is in input order all the same,
+/// and a `render` error or a failing reader stops the run with that error, without a hang.
+#[cfg(feature = "parallel")]
+#[test]
+fn lines_into_keep_input_order_on_many_threads_and_stop_on_errors() {
+    let corpus = Corpus::generate(600, 150, 29, at("2026-11-21T09:00:00Z")).unwrap();
+    let verifier = Verifier::new(corpus.trust.clone());
+    let input = corpus.payloads.join("\n");
+    let render = |out: &mut Vec<u8>, r: &Result<Verified<Credential>>| match r {
+        Ok(v) => crate::json::write_valid_line(out, v),
+        Err(e) => crate::json::write_invalid_line(out, e),
+    };
+    let mut expected = Vec::new();
+    let by_sink = verify_lines(&verifier, input.as_bytes(), corpus.verify_at, 5, |r| render(&mut expected, r)).unwrap();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+    for chunk in [1, 5, 64] {
+        let (summary, written) = pool
+            .install(|| verify_lines_into(&verifier, input.as_bytes(), corpus.verify_at, chunk, render, Vec::new()))
+            .unwrap();
+        assert_eq!(summary, by_sink, "chunk {chunk}");
+        assert!(written == expected, "chunk {chunk}: output differs from the sink's");
+    }
+
+    let rendered = std::sync::atomic::AtomicUsize::new(0);
+    let failing = |out: &mut Vec<u8>, r: &Result<Verified<Credential>>| {
+        if rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed) == 300 {
+            return Err(std::io::Error::other("render failed"));
+        }
+        render(out, r)
+    };
+    let stopped =
+        pool.install(|| verify_lines_into(&verifier, input.as_bytes(), corpus.verify_at, 8, failing, Vec::new()));
+    assert_eq!(stopped.err().map(|e| e.to_string()), Some("render failed".to_owned()));
+    // A verifying thread that panics ends the run with an error, not a hang.
+    let rendered = std::sync::atomic::AtomicUsize::new(0);
+    let panicking = |out: &mut Vec<u8>, r: &Result<Verified<Credential>>| {
+        assert!(rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed) != 100, "render panicked");
+        render(out, r)
+    };
+    let stopped =
+        pool.install(|| verify_lines_into(&verifier, input.as_bytes(), corpus.verify_at, 8, panicking, Vec::new()));
+    assert_eq!(stopped.err().map(|e| e.to_string()), Some("bulk verification stopped".to_owned()));
+
+    struct Broken<'a>(&'a [u8]);
+    impl std::io::Read for Broken<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(std::io::Error::other("disk gone"));
+            }
+            let n = self.0.len().min(buf.len()).min(4096);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+    let reader = std::io::BufReader::new(Broken(input.as_bytes()));
+    let stopped = pool.install(|| verify_lines_into(&verifier, reader, corpus.verify_at, 8, render, Vec::new()));
+    assert_eq!(stopped.err().map(|e| e.to_string()), Some("disk gone".to_owned()));
+}

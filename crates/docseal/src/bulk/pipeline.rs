@@ -1,0 +1,195 @@
+//! Streaming bulk verification into a writer: reading, verifying and writing overlap, with
+//! no barrier between the verifying threads.
+
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, Write};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use chrono::{DateTime, Utc};
+
+use super::lines::{Chunks, LineSummary, Slot, verify_slots};
+use crate::error::Result;
+use crate::model::Credential;
+use crate::verify::{Verified, Verifier};
+
+/// One piece verified and rendered: its output bytes, its counts, and its results (freed by
+/// the writer thread, off the verifying threads).
+struct Piece {
+    bytes: Vec<u8>,
+    summary: LineSummary,
+    results: Vec<Result<Verified<Credential>>>,
+}
+
+/// A piece's place in the input, and the piece or the error that stopped it.
+type Finished = (u64, io::Result<Piece>);
+
+/// As [`verify_lines`](super::verify_lines), for output. The calling thread reads the input
+/// in pieces of lines; each verifying thread (one per thread of the `parallel` feature's
+/// pool, else one) takes the next piece as soon as it is free, verifies it as one batch and
+/// `render`s each result as bytes; a writer thread puts the pieces back in input order and
+/// writes them to `out`. No thread waits for another's piece to finish, so a thread slowed
+/// for a moment (by the reader or the writer sharing its core) holds up no one. The command
+/// line's `verify --bulk --json` runs this way.
+///
+/// Memory stays bounded: a piece is at most `chunk` lines (spread over the threads, and at
+/// most one signature batch) of at most the policy's `max_text_len`, and at most two pieces
+/// per verifying thread, plus two, are read and not yet written at any time.
+///
+/// # Errors
+/// An I/O error from `reader`, `render` or `out` (the lines before it may have been
+/// written); verification failures go to `render` instead.
+///
+/// # Examples
+/// ```
+/// # use docseal::{Algorithm, Issuer, SigningKey, TrustList, TrustedKey, Verifier};
+/// # let key = SigningKey::generate(Algorithm::EdDsa)?;
+/// # let mut trust = TrustList::new();
+/// # trust.add(TrustedKey::new("Beijing TMB", key.verifying_key()));
+/// # let at = "2026-11-21T09:00:00Z".parse()?;
+/// # let issued = Issuer::new(key, "Beijing TMB")?.issue(&docseal::samples::licence().into(), at)?;
+/// let input = format!("{}\nDS1:not a payload\n", issued.text);
+/// let (summary, out) = docseal::bulk::verify_lines_into(
+///     &Verifier::new(trust), input.as_bytes(), at, 4096,
+///     |out, result| match result {
+///         Ok(v) => docseal::json::write_valid_line(out, v),
+///         Err(e) => docseal::json::write_invalid_line(out, e),
+///     },
+///     Vec::new(),
+/// )?;
+/// assert_eq!((summary.total, summary.valid), (2, 1));
+/// assert_eq!(String::from_utf8(out)?.lines().count(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn verify_lines_into<R: BufRead, W: Write + Send>(
+    verifier: &Verifier,
+    reader: R,
+    now: DateTime<Utc>,
+    chunk: usize,
+    render: impl Fn(&mut Vec<u8>, &Result<Verified<Credential>>) -> io::Result<()> + Sync + Send,
+    out: W,
+) -> io::Result<(LineSummary, W)> {
+    let workers = super::threads().max(1);
+    let piece_lines = chunk.max(1).div_ceil(workers).min(super::BATCH);
+    let in_flight = 2 * workers + 2;
+    std::thread::scope(|scope| {
+        // A piece is read only with a permit, which the writer hands back once the piece is
+        // written: this bounds the pieces held, out of order ones included.
+        let (permit_back, permits) = sync_channel::<()>(in_flight);
+        for _ in 0..in_flight {
+            // The channel has room for every permit, and its receiver is alive.
+            let _ = permit_back.send(());
+        }
+        let (to_verify, pieces) = sync_channel::<(u64, Vec<Slot>)>(in_flight);
+        // Shared by the verifying threads only, so that it drops (and the reader's send
+        // fails) when they have all stopped.
+        let pieces = Arc::new(Mutex::new(pieces));
+        let (done, finished) = channel::<Finished>();
+        let writer = scope.spawn(move || write_in_order(finished, permit_back, out));
+        let render = &render;
+        let verifying: Vec<_> = (0..workers)
+            .map(|_| {
+                let (pieces, done) = (Arc::clone(&pieces), done.clone());
+                scope.spawn(move || verify_pieces(verifier, now, &pieces, &done, render))
+            })
+            .collect();
+        drop((pieces, done));
+        let read = (|| -> io::Result<()> {
+            let mut lines = Chunks::new(verifier, reader, now, piece_lines);
+            for index in 0u64.. {
+                // No permit left to take: the writer stopped, on an error its join returns.
+                if permits.recv().is_err() {
+                    break;
+                }
+                let Some(slots) = lines.next_lines()? else { break };
+                // Every verifying thread stopped, on an error the writer returns.
+                if to_verify.send((index, slots)).is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        })();
+        drop(to_verify);
+        // A verifying thread that panicked has told the writer, whose error is returned.
+        verifying.into_iter().for_each(|thread| drop(thread.join()));
+        let written = writer.join().unwrap_or_else(|_| Err(io::Error::other("the output writer stopped")));
+        let (summary, out) = written?;
+        read?;
+        Ok((summary, out))
+    })
+}
+
+/// A verifying thread: takes the next piece until there is none, and sends it verified and
+/// rendered to the writer.
+fn verify_pieces(
+    verifier: &Verifier,
+    now: DateTime<Utc>,
+    pieces: &Mutex<Receiver<(u64, Vec<Slot>)>>,
+    done: &Sender<Finished>,
+    render: &(impl Fn(&mut Vec<u8>, &Result<Verified<Credential>>) -> io::Result<()> + Sync),
+) {
+    loop {
+        // The lock is held only while waiting for a piece, never while verifying one.
+        let next = pieces.lock().unwrap_or_else(PoisonError::into_inner).recv();
+        let Ok((index, slots)) = next else { return };
+        let _unfinished = Unfinished { index, done };
+        let results = verify_slots(slots, |texts| verifier.verify_on_this_thread(texts, now));
+        let mut piece =
+            Piece { bytes: Vec::with_capacity(results.len() * 1024), summary: LineSummary::default(), results };
+        let rendered = piece.results.iter().try_for_each(|r| {
+            piece.summary.count(r);
+            render(&mut piece.bytes, r)
+        });
+        piece.results = Vec::new();
+        // The writer stopped, on an error its join returns.
+        if done.send((index, rendered.map(|()| piece))).is_err() {
+            return;
+        }
+    }
+}
+
+/// Tells the writer that a piece will not come, if its verifying thread panics: the writer
+/// then stops with an error instead of waiting for it.
+struct Unfinished<'a> {
+    index: u64,
+    done: &'a Sender<Finished>,
+}
+
+impl Drop for Unfinished<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            // The writer may have stopped already: then there is no one to tell.
+            let _ = self.done.send((self.index, Err(io::Error::other("bulk verification stopped"))));
+        }
+    }
+}
+
+/// The writer thread: writes the pieces in input order as they come, frees their results,
+/// and hands a permit back for each.
+fn write_in_order<W: Write>(
+    finished: Receiver<Finished>,
+    permit_back: SyncSender<()>,
+    mut out: W,
+) -> io::Result<(LineSummary, W)> {
+    let mut summary = LineSummary::default();
+    let mut waiting: BTreeMap<u64, io::Result<Piece>> = BTreeMap::new();
+    let mut next = 0u64;
+    for (index, piece) in finished {
+        waiting.insert(index, piece);
+        while let Some(piece) = waiting.remove(&next) {
+            let piece = piece?;
+            out.write_all(&piece.bytes)?;
+            summary.merge(piece.summary);
+            drop(piece.results);
+            next += 1;
+            // The reader may have finished and dropped its end: nothing more to permit.
+            let _ = permit_back.send(());
+        }
+    }
+    // Every piece read was sent, so none can be missing unless a verifying thread stopped.
+    if !waiting.is_empty() {
+        return Err(io::Error::other("bulk verification stopped"));
+    }
+    out.flush()?;
+    Ok((summary, out))
+}
