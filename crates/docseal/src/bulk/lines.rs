@@ -22,12 +22,13 @@ pub struct LineSummary {
 
 enum Line {
     Eof,
-    Text(String),
+    /// The line is in the buffer, without its end of line.
+    Text,
     TooLong(u64),
 }
 
-/// Reads one line of at most `max` bytes (without its `\n` / `\r\n`, blanks trimmed); a longer one is
-/// skipped to its end without being stored.
+/// Reads one line of at most `max` bytes into `buf` (without its `\n` / `\r\n`); a longer one
+/// is skipped to its end without being stored.
 fn read_line(reader: &mut impl BufRead, max: usize, buf: &mut Vec<u8>) -> io::Result<Line> {
     buf.clear();
     let mut seen: u64 = 0;
@@ -56,16 +57,20 @@ fn finish(buf: &mut Vec<u8>, seen: u64, max: usize) -> Line {
     if buf.last() == Some(&b'\r') {
         buf.pop();
     }
-    if buf.len() > max || seen > max as u64 + 1 {
-        Line::TooLong(seen)
-    } else {
-        // Blanks around a payload are trimmed, as single verification does.
-        // Valid UTF-8 (every real payload) takes the fast check; the lossy pass is for the rest.
-        let text = match std::str::from_utf8(buf) {
-            Ok(text) => text.trim().to_owned(),
-            Err(_) => String::from_utf8_lossy(buf).trim().to_owned(),
-        };
-        Line::Text(text)
+    if buf.len() > max || seen > max as u64 + 1 { Line::TooLong(seen) } else { Line::Text }
+}
+
+/// Lines read together: their texts one after the other in one string (one allocation for
+/// the lot), and a slot for each.
+pub(super) struct Lines {
+    pub(super) text: String,
+    slots: Vec<Slot>,
+}
+
+impl Lines {
+    /// The texts of the slots read whole, in order.
+    fn texts(&self) -> Vec<&str> {
+        self.slots.iter().filter_map(|s| s.as_ref().ok()).map(|r| &self.text[r.clone()]).collect()
     }
 }
 
@@ -78,6 +83,8 @@ pub(super) struct Chunks<'v, R> {
     chunk: usize,
     max: usize,
     buf: Vec<u8>,
+    /// The text length of the last chunk read.
+    text_len: usize,
     at_eof: bool,
 }
 
@@ -91,20 +98,26 @@ impl<'v, R: BufRead> Chunks<'v, R> {
             chunk: chunk.max(1),
             max,
             buf: Vec::with_capacity(max.min(1 << 16)),
+            text_len: 0,
             at_eof: false,
         }
     }
 
     /// The next chunk's results; `None` after the last.
     fn next_chunk(&mut self) -> io::Result<Option<Vec<Result<Verified<Credential>>>>> {
-        Ok(self.next_lines()?.map(|slots| verify_slots(slots, |texts| self.verifier.verify_many(texts, self.now))))
+        let lines = self.next_lines(String::new())?;
+        Ok(lines.map(|mut lines| verify_slots(&mut lines, |texts| self.verifier.verify_many(texts, self.now))))
     }
 
-    /// The next chunk's lines, read but not verified; `None` after the last.
-    pub(super) fn next_lines(&mut self) -> io::Result<Option<Vec<Slot>>> {
+    /// The next chunk's lines, read but not verified, their texts in `text` (a spare buffer
+    /// to reuse, emptied first); `None` after the last.
+    pub(super) fn next_lines(&mut self, mut text: String) -> io::Result<Option<Lines>> {
         if self.at_eof {
             return Ok(None);
         }
+        text.clear();
+        // The last chunk's length is the best guess of this one's: no growing on the way.
+        text.reserve(self.text_len);
         let mut slots: Vec<Slot> = Vec::with_capacity(self.chunk);
         while slots.len() < self.chunk {
             match read_line(&mut self.reader, self.max, &mut self.buf)? {
@@ -112,7 +125,16 @@ impl<'v, R: BufRead> Chunks<'v, R> {
                     self.at_eof = true;
                     break;
                 }
-                Line::Text(t) => slots.push(Ok(t)),
+                Line::Text => {
+                    // Blanks around a payload are trimmed, as single verification does. Valid
+                    // UTF-8 (every real payload) takes the fast check; the lossy pass is for the rest.
+                    let start = text.len();
+                    match std::str::from_utf8(&self.buf) {
+                        Ok(line) => text.push_str(line.trim()),
+                        Err(_) => text.push_str(String::from_utf8_lossy(&self.buf).trim()),
+                    }
+                    slots.push(Ok(start..text.len()));
+                }
                 Line::TooLong(len) => slots.push(Err(Error::Limit {
                     limit: crate::error::LimitKind::TextLength,
                     max: self.max as u64,
@@ -120,26 +142,29 @@ impl<'v, R: BufRead> Chunks<'v, R> {
                 })),
             }
         }
-        Ok((!slots.is_empty()).then_some(slots))
+        self.text_len = text.len();
+        Ok((!slots.is_empty()).then_some(Lines { text, slots }))
     }
 }
 
-/// A line read: its text, or the refusal it got before verification (too long). Slots keep
-/// input order across lines refused that early.
-pub(super) type Slot = std::result::Result<String, Error>;
+/// A line read: where its text is in its [`Lines`], or the refusal it got before
+/// verification (too long). Slots keep input order across lines refused that early.
+type Slot = std::result::Result<std::ops::Range<usize>, Error>;
 
 /// Verifies a chunk's lines with `verify_texts` (one result per text, in order): one result
-/// per slot, in order.
+/// per slot, in order. The slots are taken; the text stays, to be reused.
 pub(super) fn verify_slots(
-    slots: Vec<Slot>,
+    lines: &mut Lines,
     verify_texts: impl FnOnce(&[&str]) -> Vec<Result<Verified<Credential>>>,
 ) -> Vec<Result<Verified<Credential>>> {
-    let results = {
-        let texts: Vec<&str> = slots.iter().filter_map(|s| s.as_deref().ok()).collect();
-        verify_texts(&texts)
-    };
+    let results = verify_texts(&lines.texts());
+    if lines.slots.iter().all(Result::is_ok) {
+        // No line refused early (the usual case): the results as they are, not moved again.
+        lines.slots.clear();
+        return results;
+    }
     let mut verified = results.into_iter();
-    slots
+    std::mem::take(&mut lines.slots)
         .into_iter()
         .map(|slot| match slot {
             #[allow(clippy::expect_used)]

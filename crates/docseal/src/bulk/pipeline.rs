@@ -8,17 +8,45 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
 
-use super::lines::{Chunks, LineSummary, Slot, verify_slots};
+use super::lines::{Chunks, LineSummary, Lines, verify_slots};
 use crate::error::Result;
 use crate::model::Credential;
 use crate::verify::{Verified, Verifier};
 
-/// One piece verified and rendered: its output bytes, its counts, and its results (freed by
-/// the writer thread, off the verifying threads).
+/// One piece verified and rendered: its output bytes and its counts.
 struct Piece {
     bytes: Vec<u8>,
     summary: LineSummary,
-    results: Vec<Result<Verified<Credential>>>,
+}
+
+/// What a verifying thread works with.
+struct Pool<'a> {
+    verifier: &'a Verifier,
+    now: DateTime<Utc>,
+    texts: &'a Spares<String>,
+    outputs: &'a Spares<Vec<u8>>,
+}
+
+/// Buffers handed back for reuse. A piece's text and output are each about a megabyte, and
+/// glibc gives a freed buffer that size back to the system: allocated anew for every piece,
+/// their pages were faulted in again each time. As many buffers circulate as pieces may be
+/// held at once, plus one per verifying thread.
+struct Spares<T>(Mutex<Vec<T>>);
+
+impl<T> Default for Spares<T> {
+    fn default() -> Self {
+        Self(Mutex::new(Vec::new()))
+    }
+}
+
+impl<T> Spares<T> {
+    fn take(&self) -> Option<T> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).pop()
+    }
+
+    fn give(&self, spare: T) {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).push(spare);
+    }
 }
 
 /// A piece's place in the input, and the piece or the error that stopped it.
@@ -72,6 +100,8 @@ pub fn verify_lines_into<R: BufRead, W: Write + Send>(
     let workers = super::threads().max(1);
     let piece_lines = chunk.max(1).div_ceil(workers).min(super::BATCH);
     let in_flight = 2 * workers + 2;
+    let (texts, outputs) = (Spares::default(), Spares::default());
+    let (texts, outputs) = (&texts, &outputs);
     std::thread::scope(|scope| {
         // A piece is read only with a permit, which the writer hands back once the piece is
         // written: this bounds the pieces held, out of order ones included.
@@ -80,17 +110,17 @@ pub fn verify_lines_into<R: BufRead, W: Write + Send>(
             // The channel has room for every permit, and its receiver is alive.
             let _ = permit_back.send(());
         }
-        let (to_verify, pieces) = sync_channel::<(u64, Vec<Slot>)>(in_flight);
+        let (to_verify, pieces) = sync_channel::<(u64, Lines)>(in_flight);
         // Shared by the verifying threads only, so that it drops (and the reader's send
         // fails) when they have all stopped.
         let pieces = Arc::new(Mutex::new(pieces));
         let (done, finished) = channel::<Finished>();
-        let writer = scope.spawn(move || write_in_order(finished, permit_back, out));
+        let writer = scope.spawn(move || write_in_order(finished, permit_back, outputs, out));
         let render = &render;
         let verifying: Vec<_> = (0..workers)
             .map(|_| {
                 let (pieces, done) = (Arc::clone(&pieces), done.clone());
-                scope.spawn(move || verify_pieces(verifier, now, &pieces, &done, render))
+                scope.spawn(move || verify_pieces(Pool { verifier, now, texts, outputs }, &pieces, &done, render))
             })
             .collect();
         drop((pieces, done));
@@ -101,9 +131,9 @@ pub fn verify_lines_into<R: BufRead, W: Write + Send>(
                 if permits.recv().is_err() {
                     break;
                 }
-                let Some(slots) = lines.next_lines()? else { break };
+                let Some(piece) = lines.next_lines(texts.take().unwrap_or_default())? else { break };
                 // Every verifying thread stopped, on an error the writer returns.
-                if to_verify.send((index, slots)).is_err() {
+                if to_verify.send((index, piece)).is_err() {
                     break;
                 }
             }
@@ -120,27 +150,28 @@ pub fn verify_lines_into<R: BufRead, W: Write + Send>(
 }
 
 /// A verifying thread: takes the next piece until there is none, and sends it verified and
-/// rendered to the writer.
+/// rendered to the writer. It frees the piece's results itself: freed on another thread,
+/// glibc takes each block back under its arena's lock, which cost the writer 8 % of a run.
 fn verify_pieces(
-    verifier: &Verifier,
-    now: DateTime<Utc>,
-    pieces: &Mutex<Receiver<(u64, Vec<Slot>)>>,
+    Pool { verifier, now, texts, outputs }: Pool<'_>,
+    pieces: &Mutex<Receiver<(u64, Lines)>>,
     done: &Sender<Finished>,
     render: &(impl Fn(&mut Vec<u8>, &Result<Verified<Credential>>) -> io::Result<()> + Sync),
 ) {
     loop {
         // The lock is held only while waiting for a piece, never while verifying one.
         let next = pieces.lock().unwrap_or_else(PoisonError::into_inner).recv();
-        let Ok((index, slots)) = next else { return };
+        let Ok((index, mut lines)) = next else { return };
         let _unfinished = Unfinished { index, done };
-        let results = verify_slots(slots, |texts| verifier.verify_on_this_thread(texts, now));
-        let mut piece =
-            Piece { bytes: Vec::with_capacity(results.len() * 1024), summary: LineSummary::default(), results };
-        let rendered = piece.results.iter().try_for_each(|r| {
+        let results = verify_slots(&mut lines, |texts| verifier.verify_on_this_thread(texts, now));
+        texts.give(lines.text);
+        let bytes = outputs.take().unwrap_or_else(|| Vec::with_capacity(results.len() * 1024));
+        let mut piece = Piece { bytes, summary: LineSummary::default() };
+        let rendered = results.iter().try_for_each(|r| {
             piece.summary.count(r);
             render(&mut piece.bytes, r)
         });
-        piece.results = Vec::new();
+        drop(results);
         // The writer stopped, on an error its join returns.
         if done.send((index, rendered.map(|()| piece))).is_err() {
             return;
@@ -164,11 +195,12 @@ impl Drop for Unfinished<'_> {
     }
 }
 
-/// The writer thread: writes the pieces in input order as they come, frees their results,
-/// and hands a permit back for each.
+/// The writer thread: writes the pieces in input order as they come, hands their buffers
+/// back for reuse, and a permit for each.
 fn write_in_order<W: Write>(
     finished: Receiver<Finished>,
     permit_back: SyncSender<()>,
+    outputs: &Spares<Vec<u8>>,
     mut out: W,
 ) -> io::Result<(LineSummary, W)> {
     let mut summary = LineSummary::default();
@@ -177,10 +209,11 @@ fn write_in_order<W: Write>(
     for (index, piece) in finished {
         waiting.insert(index, piece);
         while let Some(piece) = waiting.remove(&next) {
-            let piece = piece?;
-            out.write_all(&piece.bytes)?;
-            summary.merge(piece.summary);
-            drop(piece.results);
+            let Piece { mut bytes, summary: counted } = piece?;
+            out.write_all(&bytes)?;
+            summary.merge(counted);
+            bytes.clear();
+            outputs.give(bytes);
             next += 1;
             // The reader may have finished and dropped its end: nothing more to permit.
             let _ = permit_back.send(());

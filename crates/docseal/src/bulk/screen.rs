@@ -24,14 +24,16 @@ pub(super) fn verify_bisecting(items: &[&Pending<'_>]) -> Vec<bool> {
         _ => {
             // An item that fails its encoding checks makes the batch fail; bisection then
             // judges it alone, by the single check.
-            let prepared: Option<Vec<_>> = items
-                .iter()
-                .map(|p| {
-                    let key = p.candidates[0].key.as_ed25519()?;
-                    crate::cose::prepare_ed25519(key, &p.parsed.to_be_signed, &p.parsed.signature)
-                })
-                .collect();
-            if prepared.is_some_and(|prepared| crate::cose::verify_ed25519_batch(&prepared)) {
+            // Pushed into a vector of the right size: an `Option` collect loses the length
+            // and grows the vector by copies.
+            let mut prepared = Vec::with_capacity(items.len());
+            let all_prepared = items.iter().all(|p| {
+                let key = p.candidates[0].key.as_ed25519();
+                let item =
+                    key.and_then(|key| crate::cose::prepare_ed25519(key, &p.parsed.to_be_signed, &p.parsed.signature));
+                item.map(|item| prepared.push(item)).is_some()
+            });
+            if all_prepared && crate::cose::verify_ed25519_batch(&prepared) {
                 vec![true; items.len()]
             } else {
                 let (left, right) = items.split_at(items.len() / 2);
