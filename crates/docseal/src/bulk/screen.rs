@@ -5,12 +5,14 @@ use crate::verify::Pending;
 
 /// Single Ed25519 candidate key, 64-byte signature, `R` canonical and not of small order.
 pub(super) fn batchable(p: &Pending<'_>) -> bool {
-    if p.candidates.len() != 1 || p.candidates[0].key.algorithm() != Algorithm::EdDsa || p.parsed.signature.len() != 64
+    if p.candidates.len() != 1
+        || p.candidates[0].key.algorithm() != Algorithm::EdDsa
+        || p.parsed.signature().len() != 64
     {
         return false;
     }
     let mut r = [0u8; 32];
-    r.copy_from_slice(&p.parsed.signature[..32]);
+    r.copy_from_slice(&p.parsed.signature()[..32]);
     crate::cose::ed25519_y_is_canonical(&r) && !crate::cose::ed25519_is_small_order_encoding(&r)
 }
 
@@ -29,8 +31,8 @@ pub(super) fn verify_bisecting(items: &[&Pending<'_>]) -> Vec<bool> {
             let mut prepared = Vec::with_capacity(items.len());
             let all_prepared = items.iter().all(|p| {
                 let key = p.candidates[0].key.as_ed25519();
-                let item =
-                    key.and_then(|key| crate::cose::prepare_ed25519(key, &p.parsed.to_be_signed, &p.parsed.signature));
+                let item = key
+                    .and_then(|key| crate::cose::prepare_ed25519(key, p.parsed.to_be_signed(), p.parsed.signature()));
                 item.map(|item| prepared.push(item)).is_some()
             });
             if all_prepared && crate::cose::verify_ed25519_batch(&prepared) {

@@ -13,13 +13,14 @@
 //! instead of building a CBOR tree and re-encoding it to prove it canonical is what brings
 //! the COSE stage near to nothing.
 
-use super::{Algorithm, Kid, ParsedSign1};
+use super::sign1::Sign1;
+use super::{Algorithm, Kid};
 
 /// The Sig_structure's fixed start: array of 4, "Signature1".
 const SIG_STRUCTURE_HEAD: &[u8] = b"\x84\x6aSignature1";
 
 /// Parses `bytes` when they are exactly the canonical DS1 form; `None` otherwise.
-pub(super) fn parse(bytes: &[u8]) -> Option<ParsedSign1> {
+pub(super) fn parse(bytes: &[u8]) -> Option<Sign1> {
     let (head, rest) = bytes.split_first_chunk::<17>()?;
     let [0xd2, 0x84, 0x4d, 0xa2, 0x01, alg, 0x04, 0x48, kid @ .., 0xa0] = *head else { return None };
     let alg = match alg {
@@ -36,18 +37,13 @@ pub(super) fn parse(bytes: &[u8]) -> Option<ParsedSign1> {
     }
     let protected = &head[2..16];
     let payload_item = &rest[..payload_header + payload_len];
-    let mut to_be_signed = Vec::with_capacity(SIG_STRUCTURE_HEAD.len() + protected.len() + 1 + payload_item.len());
-    to_be_signed.extend_from_slice(SIG_STRUCTURE_HEAD);
-    to_be_signed.extend_from_slice(protected);
-    to_be_signed.push(0x40); // empty external AAD
-    to_be_signed.extend_from_slice(payload_item);
-    Some(ParsedSign1 {
-        alg: Some(alg.cose_id()),
-        kid: Kid(kid),
-        payload: payload.to_vec(),
-        signature: signature.to_vec(),
-        to_be_signed,
-    })
+    let to_be_signed_len = SIG_STRUCTURE_HEAD.len() + protected.len() + 1 + payload_item.len();
+    let mut bytes = Vec::with_capacity(to_be_signed_len + signature.len());
+    bytes.extend_from_slice(SIG_STRUCTURE_HEAD);
+    bytes.extend_from_slice(protected);
+    bytes.push(0x40); // empty external AAD
+    bytes.extend_from_slice(payload_item);
+    Some(Sign1::new(Some(alg.cose_id()), Kid(kid), bytes, payload.len(), signature))
 }
 
 /// A byte string header in its shortest form: (header length, string length).
@@ -69,9 +65,9 @@ mod tests {
     use super::super::{PreparedSign1, SigningKey};
     use super::*;
 
-    fn same(a: &ParsedSign1, b: &ParsedSign1) -> bool {
-        (a.alg, a.kid, &a.payload, &a.signature, &a.to_be_signed)
-            == (b.alg, b.kid, &b.payload, &b.signature, &b.to_be_signed)
+    fn same(a: &Sign1, b: &super::super::ParsedSign1) -> bool {
+        (a.alg, a.kid, a.payload(), a.signature(), a.to_be_signed())
+            == (b.alg, b.kid, &b.payload[..], &b.signature[..], &b.to_be_signed[..])
     }
 
     #[test]
@@ -109,6 +105,10 @@ mod tests {
             if let Some(fast) = parse(&changed) {
                 let general = parse_general(&changed).expect("the fast path accepted it");
                 assert!(same(&fast, &general), "byte {i}");
+            }
+            // What the general parser accepts, the verifier's one-buffer form holds alike.
+            if let Ok(general) = parse_general(&changed) {
+                assert!(same(&super::super::parse(&changed).expect("parses"), &general), "byte {i}");
             }
         }
     }

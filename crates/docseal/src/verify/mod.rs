@@ -123,7 +123,7 @@ impl Verifier {
     }
 
     fn prepare_cose(&self, cose: &[u8]) -> Result<Pending<'_>> {
-        let parsed = parse_sign1(cose)?;
+        let parsed = crate::cose::parse(cose)?;
         let candidates = self.candidates(Profile::Ds1, parsed.kid, parsed.alg)?;
         Ok(Pending { parsed, candidates })
     }
@@ -166,7 +166,7 @@ impl Verifier {
     /// Everything after the signature: claims, document rules, key scope, times, requirements.
     pub(crate) fn finish(
         &self,
-        parsed: crate::cose::ParsedSign1,
+        parsed: crate::cose::Sign1,
         signers: Vec<&TrustedKey>,
         now: DateTime<Utc>,
     ) -> Result<Verified<Credential>> {
@@ -174,7 +174,7 @@ impl Verifier {
         if signers.is_empty() {
             return Err(Error::Signature);
         }
-        let (claims, credential) = wire::decode_payload(&parsed.payload)?;
+        let (claims, credential) = wire::decode_payload(parsed.payload())?;
         let scope = Scope::Document(credential.document_type());
         let trusted = pick_signer(&signers, |key| key.refusal(scope, &claims.issuer, claims.issued_at))?;
         self.check_time(claims.issued_at, claims.not_before, claims.expires_at, now)?;
@@ -276,14 +276,14 @@ enum ExpiryRule {
 /// A parsed credential whose signature has not been checked yet, with the trusted keys
 /// that may have made it.
 pub(crate) struct Pending<'v> {
-    pub(crate) parsed: crate::cose::ParsedSign1,
+    pub(crate) parsed: crate::cose::Sign1,
     pub(crate) candidates: Vec<&'v TrustedKey>,
 }
 
 impl<'v> Pending<'v> {
     /// The candidates whose signature check holds (Ed25519 by the rule of `cose::ed25519`).
     pub(crate) fn verify_each(&self) -> Vec<&'v TrustedKey> {
-        let (tbs, sig) = (&self.parsed.to_be_signed, &self.parsed.signature);
+        let (tbs, sig) = (self.parsed.to_be_signed(), self.parsed.signature());
         // One credential, one signature: ECDSA also accepts (r, n - s); the DS1 signature rule
         // takes only the low S its issuers write, so the signature identifies the credential.
         if self.parsed.alg == Some(Algorithm::Es256.cose_id()) && !crate::cose::is_low_s(sig) {
