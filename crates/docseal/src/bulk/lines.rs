@@ -37,7 +37,7 @@ fn read_line(reader: &mut impl BufRead, max: usize, buf: &mut Vec<u8>) -> io::Re
         if available.is_empty() {
             return Ok(if seen == 0 && buf.is_empty() { Line::Eof } else { finish(buf, seen, max) });
         }
-        let (chunk, found_newline) = match available.iter().position(|&b| b == b'\n') {
+        let (chunk, found_newline) = match memchr::memchr(b'\n', available) {
             Some(i) => (&available[..i], true),
             None => (available, false),
         };
