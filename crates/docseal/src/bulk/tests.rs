@@ -228,18 +228,29 @@ fn held_bound_counts_what_a_zlib_body_may_inflate_to() {
     }
 }
 
-#[test]
-fn lines_into_a_writer_equal_the_sink_and_stop_on_its_error() {
-    let corpus = Corpus::generate(700, 100, 17, at("2026-11-21T09:00:00Z")).unwrap();
-    let verifier = Verifier::new(corpus.trust.clone());
-    let input = corpus.payloads.join("\n");
-    let render = |out: &mut Vec<u8>, r: &Result<Verified<Credential>>| match r {
+/// What `verify --bulk --json` writes for a result.
+fn render(out: &mut Vec<u8>, result: &Result<Verified<Credential>>) -> std::io::Result<()> {
+    match result {
         Ok(v) => crate::json::write_valid_line(out, v),
         Err(e) => crate::json::write_invalid_line(out, e),
-    };
+    }
+}
+
+/// A corpus as lines, its verifier, and what [`verify_lines`] hands a sink for them (counts
+/// and rendered bytes), the reference the writer variant is held to.
+fn lines_case(count: usize, bad_per_mille: u32, seed: u64) -> (Corpus, Verifier, String, LineSummary, Vec<u8>) {
+    let corpus = Corpus::generate(count, bad_per_mille, seed, at("2026-11-21T09:00:00Z")).unwrap();
+    let verifier = Verifier::new(corpus.trust.clone());
+    let input = corpus.payloads.join("\n");
     let mut expected = Vec::new();
     let by_sink =
         verify_lines(&verifier, input.as_bytes(), corpus.verify_at, 37, |r| render(&mut expected, r)).unwrap();
+    (corpus, verifier, input, by_sink, expected)
+}
+
+#[test]
+fn lines_into_a_writer_equal_the_sink_and_stop_on_its_error() {
+    let (corpus, verifier, input, by_sink, expected) = lines_case(700, 100, 17);
     let (summary, written) =
         super::verify_lines_into(&verifier, input.as_bytes(), corpus.verify_at, 37, render, Vec::new()).unwrap();
     assert_eq!(summary, by_sink);
@@ -264,15 +275,7 @@ fn lines_into_a_writer_equal_the_sink_and_stop_on_its_error() {
 #[cfg(feature = "parallel")]
 #[test]
 fn lines_into_keep_input_order_on_many_threads_and_stop_on_errors() {
-    let corpus = Corpus::generate(600, 150, 29, at("2026-11-21T09:00:00Z")).unwrap();
-    let verifier = Verifier::new(corpus.trust.clone());
-    let input = corpus.payloads.join("\n");
-    let render = |out: &mut Vec<u8>, r: &Result<Verified<Credential>>| match r {
-        Ok(v) => crate::json::write_valid_line(out, v),
-        Err(e) => crate::json::write_invalid_line(out, e),
-    };
-    let mut expected = Vec::new();
-    let by_sink = verify_lines(&verifier, input.as_bytes(), corpus.verify_at, 5, |r| render(&mut expected, r)).unwrap();
+    let (corpus, verifier, input, by_sink, expected) = lines_case(600, 150, 29);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
     for chunk in [1, 5, 64] {
         let (summary, written) = pool

@@ -163,14 +163,13 @@ pub(crate) fn inflate_capped(compressed: &[u8], max: usize, limit: crate::error:
         }
         outcome
     };
-    // A thread being torn down has no thread-locals left: a state of its own then.
+    // A fresh state where the kept one is out of reach: on a thread being torn down (no
+    // thread-locals left), or if a call were ever reentrant.
     INFLATER
-        .try_with(|kept| match kept.try_borrow_mut() {
-            Ok(mut kept) => run(&mut kept),
-            // Not reentrant in practice; a fresh state if it ever is.
-            Err(_) => run(&mut (Box::default(), Vec::new())),
-        })
-        .unwrap_or_else(|_| run(&mut (Box::default(), Vec::new())))
+        .try_with(|kept| kept.try_borrow_mut().ok().map(|mut kept| run(&mut kept)))
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| run(&mut (Box::default(), Vec::new())))
 }
 
 /// Inflates a large zlib stream (a status list) through a 64 KiB window, so memory holds the

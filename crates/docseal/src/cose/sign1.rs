@@ -89,7 +89,7 @@ pub struct ParsedSign1 {
 /// # Errors
 /// [`Error::Cose`] naming the first requirement the structure breaks.
 pub fn parse_sign1(bytes: &[u8]) -> Result<ParsedSign1> {
-    parse(bytes).map(|sign1| ParsedSign1 {
+    parse_sign1_parts(bytes).map(|sign1| ParsedSign1 {
         alg: sign1.alg,
         kid: sign1.kid,
         payload: sign1.payload().to_vec(),
@@ -99,7 +99,7 @@ pub fn parse_sign1(bytes: &[u8]) -> Result<ParsedSign1> {
 }
 
 /// [`parse_sign1`] for the verifier: the same parts in one allocation.
-pub(crate) fn parse(bytes: &[u8]) -> Result<Sign1> {
+pub(crate) fn parse_sign1_parts(bytes: &[u8]) -> Result<Sign1> {
     match super::canonical::parse(bytes) {
         Some(parsed) => Ok(parsed),
         None => parse_general(bytes).map(|p| Sign1::new(p.alg, p.kid, p.to_be_signed, p.payload.len(), &p.signature)),

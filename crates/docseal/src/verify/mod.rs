@@ -123,7 +123,7 @@ impl Verifier {
     }
 
     fn prepare_cose(&self, cose: &[u8]) -> Result<Pending<'_>> {
-        let parsed = crate::cose::parse(cose)?;
+        let parsed = crate::cose::parse_sign1_parts(cose)?;
         let candidates = self.candidates(Profile::Ds1, parsed.kid, parsed.alg)?;
         Ok(Pending { parsed, candidates })
     }
