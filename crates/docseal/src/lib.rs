@@ -72,6 +72,7 @@
 mod algorithm;
 pub mod bulk;
 mod cbor;
+mod cbor_walk;
 pub mod codec;
 pub mod cose;
 mod error;

@@ -145,7 +145,7 @@ fn for_each_item<'b>(
     }
 }
 
-#[cfg(any(feature = "hc1", test))]
+#[cfg(all(feature = "hc1", test))]
 /// Nesting depth of a value: 1 for a scalar, one more per array, map or tag level.
 pub(crate) fn depth(v: &Value) -> usize {
     match v {

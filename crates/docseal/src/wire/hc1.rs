@@ -5,13 +5,9 @@
 //! the wild), so this reader is not deterministic-only; it still refuses duplicate keys,
 //! trailing bytes, and nesting beyond a cap.
 
-use base64::Engine as _;
-use ciborium::value::Value;
-use serde_json::Value as Json;
-
-use crate::cbor::{self, as_int};
-use crate::error::{Error, Result};
-use crate::model::dcc::{Dcc, DccClaims};
+use crate::cbor_walk::{Head, SeenKeys, WalkError, Walker};
+use crate::error::{Error, LimitKind, Result};
+use crate::model::dcc::{Dcc, DccClaims, DccReadError};
 
 /// The `hcert` claim key.
 pub const HCERT: i64 = -260;
@@ -20,166 +16,123 @@ pub const HCERT: i64 = -260;
 /// left for schema versions to come.
 const MAX_DEPTH: usize = 16;
 
-/// Reads an HC1 claims set.
+/// Reads an HC1 claims set, in one pass over the bytes: the claims as values, the certificate
+/// checked and kept as CBOR (its JSON is built when asked, [`Dcc::json`]).
 ///
 /// # Errors
-/// [`Error::Cbor`] for malformed CBOR, duplicate keys, and missing or mistyped claims;
-/// [`Error::Limit`] for nesting deeper than 16.
+/// [`Error::Cbor`] for malformed CBOR, duplicate keys, missing or mistyped claims, and a
+/// certificate without a JSON form; [`Error::Limit`] for nesting deeper than 16;
+/// [`Error::Document`] for a certificate of no type or of two.
 pub fn decode_hc1_payload(payload: &[u8]) -> Result<(DccClaims, Dcc)> {
-    let value = cbor::read_one(payload, "HC1 claims")?;
-    let depth = cbor::depth(&value);
-    if depth > MAX_DEPTH {
-        return Err(Error::Limit {
-            limit: crate::error::LimitKind::CborDepth,
-            max: MAX_DEPTH as u64,
-            actual: depth as u64,
-        });
-    }
-    let Value::Map(entries) = value else { return Err(Error::cbor("HC1 claims: expected a map")) };
-    let (mut issuer, mut expires_at, mut issued_at, mut hcert) = (None, None, None, None);
-    let mut seen = Vec::with_capacity(entries.len());
-    for (key, value) in entries {
-        let Some(key) = as_int(&key) else { continue };
-        if seen.contains(&key) {
+    let mut walker = Walker::new(payload);
+    let Head::Map(len) = walker.head().map_err(walk_error)? else {
+        return Err(Error::cbor("HC1 claims: expected a map"));
+    };
+    let (mut issuer, mut expires_at, mut issued_at, mut dcc) = (None, None, None, None);
+    let mut seen = SeenKeys::default();
+    let mut read = 0;
+    // The claims map is level 1 of MAX_DEPTH; its keys and values level 2.
+    let entry_depth = MAX_DEPTH - 1;
+    while walker.has_item(len, read).map_err(walk_error)? {
+        read += 1;
+        let Some(key) = int_key(&mut walker, entry_depth)? else {
+            walker.skip(entry_depth).map_err(walk_error)?;
+            continue;
+        };
+        if !seen.insert(&key) {
             return Err(Error::cbor(format!("HC1 claims: duplicate claim {key}")));
         }
-        seen.push(key);
         match i64::try_from(key) {
-            Ok(super::claim::ISS) => issuer = Some(text(value, "iss")?),
-            Ok(super::claim::EXP) => expires_at = Some(numeric_date(&value, "exp")?),
-            Ok(super::claim::IAT) => issued_at = Some(numeric_date(&value, "iat")?),
-            Ok(HCERT) => hcert = Some(value),
-            _ => {}
+            Ok(super::claim::ISS) => issuer = Some(text(&mut walker, "iss")?),
+            Ok(super::claim::EXP) => expires_at = Some(numeric_date(&mut walker, "exp")?),
+            Ok(super::claim::IAT) => issued_at = Some(numeric_date(&mut walker, "iat")?),
+            Ok(HCERT) => dcc = Some(hcert(&mut walker, entry_depth)?),
+            _ => walker.skip(entry_depth).map_err(walk_error)?,
         }
+    }
+    if walker.remaining() > 0 {
+        return Err(Error::cbor(format!("HC1 claims: {} trailing bytes", walker.remaining())));
     }
     let expires_at = expires_at.ok_or_else(|| Error::cbor("HC1 claims: missing exp"))?;
     let issued_at = issued_at.ok_or_else(|| Error::cbor("HC1 claims: missing iat"))?;
-    let Some(Value::Map(hcert)) = hcert else { return Err(Error::cbor("HC1 claims: missing hcert (-260) map")) };
-    let mut eu_dgc_v1 = None;
-    for (key, value) in hcert {
-        if as_int(&key) == Some(1) {
-            if eu_dgc_v1.is_some() {
-                return Err(Error::cbor("hcert: duplicate key 1"));
-            }
-            eu_dgc_v1 = Some(value);
-        }
-    }
-    let dcc = match eu_dgc_v1 {
-        Some(v @ Value::Map(_)) => to_json(v)?,
-        _ => return Err(Error::cbor("hcert: missing eu_dgc_v1 (key 1) map")),
-    };
-    let dcc = Dcc::new(dcc);
-    dcc.check_kind()?;
+    let dcc = dcc.ok_or_else(|| Error::cbor("HC1 claims: missing hcert (-260) map"))?;
     Ok((DccClaims { issuer, issued_at, expires_at }, dcc))
 }
 
-fn text(v: Value, name: &str) -> Result<String> {
-    match v {
-        Value::Text(t) => Ok(t),
+/// The `hcert` map at level 2: `eu_dgc_v1` under key 1, other keys passed over.
+fn hcert(walker: &mut Walker<'_>, depth_left: usize) -> Result<Dcc> {
+    let Head::Map(len) = walker.head().map_err(walk_error)? else {
+        return Err(Error::cbor("HC1 claims: missing hcert (-260) map"));
+    };
+    let mut dcc = None;
+    let mut read = 0;
+    while walker.has_item(len, read).map_err(walk_error)? {
+        read += 1;
+        if int_key(walker, depth_left - 1)? != Some(1) {
+            walker.skip(depth_left - 1).map_err(walk_error)?;
+            continue;
+        }
+        if dcc.is_some() {
+            return Err(Error::cbor("hcert: duplicate key 1"));
+        }
+        if walker.peek_major() != Some(MAP_MAJOR) {
+            return Err(Error::cbor("hcert: missing eu_dgc_v1 (key 1) map"));
+        }
+        dcc = Some(Dcc::read(walker, depth_left - 1).map_err(|e| match e {
+            DccReadError::Walk(e) => walk_error(e),
+            DccReadError::Kind(e) => Error::Document(e),
+        })?);
+    }
+    dcc.ok_or_else(|| Error::cbor("hcert: missing eu_dgc_v1 (key 1) map"))
+}
+
+const MAP_MAJOR: u8 = 5;
+
+/// Reads a map key at a level with `depth_left` levels to go: its value when an integer;
+/// anything else is read past and gives `None`.
+fn int_key(walker: &mut Walker<'_>, depth_left: usize) -> Result<Option<i128>> {
+    match walker.peek_major() {
+        Some(0 | 1) => match walker.head().map_err(walk_error)? {
+            Head::Uint(n) => Ok(Some(i128::from(n))),
+            Head::Nint(n) => Ok(Some(-1 - i128::from(n))),
+            _ => unreachable!("major types 0 and 1 are integers"),
+        },
+        _ => {
+            walker.skip(depth_left).map_err(walk_error)?;
+            Ok(None)
+        }
+    }
+}
+
+fn text(walker: &mut Walker<'_>, name: &str) -> Result<String> {
+    match walker.head().map_err(walk_error)? {
+        Head::Text(len) => Ok(walker.text(len).map_err(walk_error)?.into_owned()),
         _ => Err(Error::cbor(format!("{name}: expected text"))),
     }
 }
 
 /// A NumericDate: an integer, or a float with its fraction dropped (RFC 8392 allows both).
-fn numeric_date(v: &Value, name: &str) -> Result<i64> {
-    match v {
-        Value::Float(f) if f.is_finite() && f.abs() < 1e15 => Ok(f.trunc() as i64),
-        _ => {
-            as_int(v).and_then(|i| i64::try_from(i).ok()).ok_or_else(|| Error::cbor(format!("{name}: expected a date")))
-        }
-    }
+fn numeric_date(walker: &mut Walker<'_>, name: &str) -> Result<i64> {
+    let date = match walker.head().map_err(walk_error)? {
+        Head::Float(f) if f.is_finite() && f.abs() < 1e15 => Some(f.trunc() as i64),
+        Head::Uint(n) => i64::try_from(n).ok(),
+        Head::Nint(n) => i64::try_from(n).ok().map(|n| -1 - n),
+        _ => None,
+    };
+    date.ok_or_else(|| Error::cbor(format!("{name}: expected a date")))
 }
 
-/// CBOR to JSON: text map keys only, byte strings as base64, tags dropped to their content.
-fn to_json(value: Value) -> Result<Json> {
-    Ok(match value {
-        Value::Null => Json::Null,
-        Value::Bool(b) => Json::Bool(b),
-        Value::Text(t) => Json::String(t),
-        Value::Bytes(b) => Json::String(base64::engine::general_purpose::STANDARD.encode(b)),
-        Value::Integer(i) => {
-            let i = i128::from(i);
-            if let Ok(n) = i64::try_from(i) {
-                Json::from(n)
-            } else {
-                Json::from(u64::try_from(i).map_err(|_| Error::cbor("DCC: integer out of JSON range"))?)
-            }
+fn walk_error(e: WalkError) -> Error {
+    match e {
+        WalkError::Syntax { reason, at } => Error::cbor(format!("HC1 claims: {reason} at byte {at}")),
+        WalkError::DuplicateKey { key, at } => Error::cbor(format!("DCC: duplicate key {key:?} at byte {at}")),
+        // The walk stops at the first level beyond the cap: what it reached is a lower bound.
+        WalkError::TooDeep => {
+            Error::Limit { limit: LimitKind::CborDepth, max: MAX_DEPTH as u64, actual: MAX_DEPTH as u64 + 1 }
         }
-        Value::Float(f) => {
-            serde_json::Number::from_f64(f).map(Json::Number).ok_or_else(|| Error::cbor("DCC: NaN or infinity"))?
-        }
-        Value::Tag(_, inner) => to_json(*inner)?,
-        Value::Array(items) => Json::Array(items.into_iter().map(to_json).collect::<Result<_>>()?),
-        Value::Map(entries) => {
-            let mut object = serde_json::Map::with_capacity(entries.len());
-            for (key, value) in entries {
-                let Value::Text(key) = key else { return Err(Error::cbor("DCC: map keys must be text")) };
-                if object.contains_key(&key) {
-                    return Err(Error::cbor(format!("DCC: duplicate key {key:?}")));
-                }
-                object.insert(key, to_json(value)?);
-            }
-            Json::Object(object)
-        }
-        _ => return Err(Error::cbor("DCC: unsupported CBOR item")),
-    })
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn encode(v: &Value) -> Vec<u8> {
-        cbor::to_vec(v)
-    }
-
-    fn claims(hcert: Value) -> Value {
-        Value::Map(vec![
-            (Value::Integer(1.into()), Value::Text("AT".into())),
-            (Value::Integer(4.into()), Value::Integer(1_700_000_000.into())),
-            (Value::Integer(6.into()), Value::Integer(1_600_000_000.into())),
-            (Value::Integer((-260).into()), hcert),
-        ])
-    }
-
-    fn dgc() -> Value {
-        Value::Map(vec![
-            (Value::Text("ver".into()), Value::Text("1.3.0".into())),
-            (Value::Text("t".into()), Value::Array(vec![Value::Map(vec![])])),
-        ])
-    }
-
-    #[test]
-    fn reads_claims_and_the_certificate() -> Result<()> {
-        let payload = encode(&claims(Value::Map(vec![(Value::Integer(1.into()), dgc())])));
-        let (claims, dcc) = decode_hc1_payload(&payload)?;
-        assert_eq!(
-            claims,
-            DccClaims { issuer: Some("AT".into()), issued_at: 1_600_000_000, expires_at: 1_700_000_000 }
-        );
-        assert_eq!(dcc.json()["ver"], "1.3.0");
-        assert_eq!(dcc.kind(), Some(crate::model::dcc::DccKind::Test));
-        Ok(())
-    }
-
-    #[test]
-    fn refuses_duplicates_missing_parts_and_depth() {
-        let dup = Value::Map(vec![
-            (Value::Text("ver".into()), Value::Text("1".into())),
-            (Value::Text("ver".into()), Value::Text("2".into())),
-        ]);
-        let kind = |v: &Value| decode_hc1_payload(&encode(v)).map_err(|e| e.kind().as_str()).err();
-        assert_eq!(kind(&claims(Value::Map(vec![(Value::Integer(1.into()), dup)]))), Some("cbor"));
-        assert_eq!(kind(&claims(Value::Integer(0.into()))), Some("cbor"));
-        assert_eq!(kind(&Value::Array(vec![])), Some("cbor"));
-        let mut deep = Value::Null;
-        for _ in 0..20 {
-            deep = Value::Array(vec![deep]);
-        }
-        let deep_dgc = Value::Map(vec![(Value::Text("x".into()), deep)]);
-        assert_eq!(kind(&claims(Value::Map(vec![(Value::Integer(1.into()), deep_dgc)]))), Some("limit"));
-        let mut payload = encode(&claims(Value::Map(vec![(Value::Integer(1.into()), dgc())])));
-        payload.push(0);
-        assert_eq!(decode_hc1_payload(&payload).map_err(|e| e.kind().as_str()).err(), Some("cbor"), "trailing byte");
-    }
-}
+#[path = "hc1_tests.rs"]
+mod tests;
