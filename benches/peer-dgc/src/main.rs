@@ -8,30 +8,22 @@
 //! dgc deserializes the certificate into its structs and checks the signature. docseal keeps
 //! the certificate as CBOR and builds its JSON when asked: one line prints the cost with it.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
+fn median(samples: &mut [f64]) -> f64 {
+    samples.sort_by(f64::total_cmp);
     samples[samples.len() / 2]
 }
 
-/// Median time per call over `rounds` rounds of `calls` calls.
-fn per_call(rounds: usize, calls: usize, mut f: impl FnMut()) -> Duration {
+/// Microseconds per call over `calls` calls.
+fn per_call(calls: usize, mut f: impl FnMut()) -> f64 {
+    let start = Instant::now();
     for _ in 0..calls {
         f();
     }
-    let samples = (0..rounds)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..calls {
-                f();
-            }
-            start.elapsed() / calls as u32
-        })
-        .collect();
-    median(samples)
+    start.elapsed().as_secs_f64() * 1e6 / calls as f64
 }
 
 fn main() {
@@ -59,46 +51,56 @@ fn main() {
     // PEER_QUICK=1: a few calls only, for instruction-level profiling (callgrind).
     let quick = std::env::var_os("PEER_QUICK").is_some();
     let (rounds, calls) = if quick { (1, 50) } else { (15, 400) };
-    let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
-    let (docseal_single, dgc_single, docseal_json) = one_thread.install(|| {
-        let d = per_call(rounds, calls, || {
-            std::hint::black_box(verifier.verify_hc1(std::hint::black_box(&text), clock).is_ok());
-        });
-        let g = per_call(rounds, calls, || {
-            std::hint::black_box(dgc::validate(std::hint::black_box(&text), &dgc_trust).is_ok());
-        });
-        // docseal builds the certificate's JSON when asked: this is the cost with it asked.
-        let j = per_call(rounds, calls, || {
-            let verified = verifier.verify_hc1(std::hint::black_box(&text), clock).expect("verifies");
-            std::hint::black_box(verified.credential().json().is_object());
-        });
-        (d, g, j)
-    });
-
     let batch: Vec<&str> = vec![text.as_str(); if quick { 8 } else { 2048 }];
     let two_threads = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("pool");
-    let docseal_bulk = two_threads.install(|| {
-        per_call(rounds, 1, || {
+    let docseal = || {
+        std::hint::black_box(verifier.verify_hc1(std::hint::black_box(&text), clock).is_ok());
+    };
+    let dgc = || {
+        std::hint::black_box(dgc::validate(std::hint::black_box(&text), &dgc_trust).is_ok());
+    };
+    // docseal builds the certificate's JSON when asked: this is the cost with it asked.
+    let docseal_json = || {
+        let verified = verifier.verify_hc1(std::hint::black_box(&text), clock).expect("verifies");
+        std::hint::black_box(verified.credential().json().is_object());
+    };
+    let docseal_bulk = || {
+        two_threads.install(|| {
             let ok = batch.par_iter().filter(|t| verifier.verify_hc1(t, clock).is_ok()).count();
             assert_eq!(ok, batch.len());
-        }) / batch.len() as u32
-    });
+        });
+    };
+    // Interleaved rounds, so that the VM's drift falls on both sides of each ratio alike: each
+    // round times every side once; the ratios are the medians of the per-round ratios.
+    let (mut times, mut ratios) = (vec![Vec::new(); 4], vec![Vec::new(); 3]);
+    for round in 0..=rounds {
+        let d = per_call(calls, docseal);
+        let g = per_call(calls, dgc);
+        let j = per_call(calls, docseal_json);
+        let b = per_call(1, docseal_bulk) / batch.len() as f64;
+        if round == 0 {
+            continue; // warm-up
+        }
+        for (series, value) in times.iter_mut().zip([d, g, j, b]) {
+            series.push(value);
+        }
+        for (series, value) in ratios.iter_mut().zip([g / d, g / b, g / j]) {
+            series.push(value);
+        }
+    }
+    let [docseal_single, dgc_single, docseal_json, docseal_bulk] = [0, 1, 2, 3].map(|i| median(&mut times[i]));
+    let [single, bulk, with_json] = [0, 1, 2].map(|i| median(&mut ratios[i]));
 
-    let us = |d: Duration| d.as_secs_f64() * 1e6;
     println!(
-        "HC1 decode + verify, {} (ES256), ring on both sides",
+        "HC1 decode + verify, {} (ES256), ring on both sides; {rounds} interleaved rounds, medians",
         path.rsplit("test-vectors/").next().unwrap_or(&path)
     );
-    println!("  dgc 0.0.7, one thread:           {:8.1} us per payload", us(dgc_single));
-    println!("  docseal verify_hc1, one thread:  {:8.1} us per payload", us(docseal_single));
-    println!("  docseal, 2 threads (rayon):      {:8.1} us per payload", us(docseal_bulk));
+    println!("  dgc 0.0.7, one thread:           {dgc_single:8.1} us per payload");
+    println!("  docseal verify_hc1, one thread:  {docseal_single:8.1} us per payload");
+    println!("  docseal, 2 threads (rayon):      {docseal_bulk:8.1} us per payload");
     println!(
-        "  docseal + certificate JSON, one thread: {:8.1} us per payload ({:.2}x dgc, for information)",
-        us(docseal_json),
-        us(dgc_single) / us(docseal_json)
+        "  docseal + certificate JSON, one thread: {docseal_json:8.1} us per payload ({with_json:.2}x dgc, for information)"
     );
-    let single = us(dgc_single) / us(docseal_single);
-    let bulk = us(dgc_single) / us(docseal_bulk);
     println!("  docseal one thread vs dgc:  {single:.2}x faster (target >= 1.15x){}", verdict(single, 1.15));
     println!("  docseal 2 threads vs dgc:   {bulk:.2}x faster (target >= 2.20x){}", verdict(bulk, 2.2));
 }
