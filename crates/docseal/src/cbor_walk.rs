@@ -72,6 +72,11 @@ impl<'b> Walker<'b> {
         self.bytes.len() - self.pos
     }
 
+    /// The next byte, without reading it.
+    pub(crate) fn peek_byte(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
     /// The major type of the next item, without reading it.
     pub(crate) fn peek_major(&self) -> Option<u8> {
         self.bytes.get(self.pos).map(|b| b >> 5)
@@ -165,6 +170,11 @@ impl<'b> Walker<'b> {
     fn definite(&mut self, len: u64) -> WalkResult<&'b [u8]> {
         let len = usize::try_from(len).map_err(|_| self.error("truncated item"))?;
         self.take(len)
+    }
+
+    /// A byte string's content, after its head gave `len`.
+    pub(crate) fn bytes(&mut self, len: Option<u64>) -> WalkResult<Cow<'b, [u8]>> {
+        self.string(len, false)
     }
 
     /// A text string's content, after its head gave `len`.

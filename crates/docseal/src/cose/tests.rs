@@ -130,3 +130,70 @@ fn low_s_byte_test_agrees_with_p256() {
     sig[32..].copy_from_slice(&[0xff; 32]);
     assert!(!key::is_low_s(&sig));
 }
+
+mod generic {
+    use proptest::prelude::*;
+
+    use super::super::sign1::parse_sign1_generic_reference;
+    use super::*;
+
+    /// The EU test suite's AT certificate: ES256, tagged, kid in the protected header.
+    fn eu_dcc() -> Vec<u8> {
+        let case: serde_json::Value =
+            serde_json::from_str(include_str!("../../../../test-vectors/dcc/AT/2DCode/raw/1.json")).expect("AT case");
+        let hex = case["COSE"].as_str().expect("COSE hex");
+        (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("hex")).collect()
+    }
+
+    /// Messages in the forms other producers write: DS1's, untagged, inside the CWT tag, kid
+    /// unprotected, protected header as h'A0', indefinite-length array and payload, detached.
+    fn messages() -> Vec<Vec<u8>> {
+        let ds1 = PreparedSign1::sign(&keys()[0], b"payload".to_vec()).expect("sign");
+        let sig = [0x58, 0x40].into_iter().chain([7u8; 64]).collect::<Vec<u8>>();
+        let untagged =
+            [&[0x84, 0x43, 0xa1, 0x01, 0x26, 0xa1, 0x04, 0x42, b'k', b'1', 0x43, 1, 2, 3][..], &sig].concat();
+        let cwt = [&[0xd8, 0x3d, 0xd2][..], &untagged].concat();
+        let a0 = [&[0xd2, 0x84, 0x41, 0xa0, 0xa0, 0x41, 9][..], &sig].concat();
+        let indefinite = [&[0x9f, 0x40, 0xa0, 0x5f, 0x41, 1, 0x42, 2, 3, 0xff][..], &sig, &[0xff]].concat();
+        let detached = [&[0x84, 0x40, 0xa0, 0xf6][..], &sig].concat();
+        vec![eu_dcc(), ds1, untagged, cwt, a0, indefinite, detached]
+    }
+
+    type Parts = (Option<i64>, Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>, bool);
+
+    fn parts(result: crate::error::Result<GenericSign1>) -> Result<Parts, crate::ErrorKind> {
+        result
+            .map(|g| (g.alg, g.kid, g.payload, g.signature, g.to_be_signed, g.has_critical_headers))
+            .map_err(|e| e.kind())
+    }
+
+    #[test]
+    fn reads_the_forms_other_producers_write() {
+        let read: Vec<_> = messages().iter().map(|m| parts(parse_sign1_generic(m, b"aad"))).collect();
+        for (i, (message, ours)) in messages().iter().zip(&read).enumerate() {
+            assert_eq!(ours, &parts(parse_sign1_generic_reference(message, b"aad")), "message {i}");
+        }
+        let accepted = read.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(accepted, 6, "all but the detached one: {read:?}");
+        let Ok((alg, kid, payload, ..)) = &read[2] else { unreachable!("checked above") };
+        assert_eq!((*alg, kid.as_slice(), payload.as_slice()), (Some(-7), &b"k1"[..], &[1u8, 2, 3][..]));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// The sliced parser agrees with coset over a value tree: the same parts, or an error
+        /// of the same kind, on each message with a byte changed, cut or inserted.
+        #[test]
+        fn agrees_with_the_value_tree_parser(which in 0usize..7, at in any::<prop::sample::Index>(), byte in any::<u8>(), how in 0u8..3) {
+            let mut message = messages().swap_remove(which);
+            let at = at.index(message.len());
+            match how {
+                0 => message[at] = byte,
+                1 => message.truncate(at),
+                _ => message.insert(at, byte),
+            }
+            prop_assert_eq!(parts(parse_sign1_generic(&message, b"")), parts(parse_sign1_generic_reference(&message, b"")));
+        }
+    }
+}
