@@ -256,17 +256,63 @@ fn lines_into_a_writer_equal_the_sink_and_stop_on_its_error() {
     assert_eq!(summary, by_sink);
     assert_eq!(String::from_utf8(written).unwrap(), String::from_utf8(expected).unwrap());
 
-    struct Closed;
-    impl std::io::Write for Closed {
-        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
-            Err(std::io::ErrorKind::BrokenPipe.into())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
     let stopped = super::verify_lines_into(&verifier, input.as_bytes(), corpus.verify_at, 37, render, Closed);
     assert_eq!(stopped.err().map(|e| e.kind()), Some(std::io::ErrorKind::BrokenPipe));
+}
+
+/// With one thread in the pool, the calling thread does it all: the same output, and the same
+/// errors from `render`, the reader and the writer.
+#[cfg(feature = "parallel")]
+#[test]
+fn lines_into_on_one_thread_equal_the_sink_and_stop_on_errors() {
+    let (corpus, verifier, input, by_sink, expected) = lines_case(600, 150, 31);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    type Render<'r> = &'r (dyn Fn(&mut Vec<u8>, &Result<Verified<Credential>>) -> std::io::Result<()> + Sync);
+    let run =
+        |reader: &mut (dyn std::io::BufRead + Send), render: Render<'_>, out: &mut (dyn std::io::Write + Send)| {
+            pool.install(|| {
+                verify_lines_into(&verifier, reader, corpus.verify_at, 64, render, out).map(|(summary, _)| summary)
+            })
+        };
+    let mut written = Vec::new();
+    assert_eq!(run(&mut input.as_bytes(), &render, &mut written).unwrap(), by_sink);
+    assert!(written == expected, "output differs from the sink's");
+
+    let rendered = std::sync::atomic::AtomicUsize::new(0);
+    let failing = |out: &mut Vec<u8>, r: &Result<Verified<Credential>>| {
+        if rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed) == 300 {
+            return Err(std::io::Error::other("render failed"));
+        }
+        render(out, r)
+    };
+    let stopped = run(&mut input.as_bytes(), &failing, &mut Vec::new());
+    assert_eq!(stopped.err().map(|e| e.to_string()), Some("render failed".to_owned()));
+    let mut broken = std::io::BufReader::new(std::io::Read::chain(input.as_bytes(), Broken));
+    let stopped = run(&mut broken, &render, &mut Vec::new());
+    assert_eq!(stopped.err().map(|e| e.to_string()), Some("disk gone".to_owned()));
+    let stopped = run(&mut input.as_bytes(), &render, &mut Closed);
+    assert_eq!(stopped.err().map(|e| e.kind()), Some(std::io::ErrorKind::BrokenPipe));
+}
+
+/// A reader whose disk is gone.
+struct Broken;
+
+impl std::io::Read for Broken {
+    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::other("disk gone"))
+    }
+}
+
+/// A writer whose reader has gone.
+struct Closed;
+
+impl std::io::Write for Closed {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::ErrorKind::BrokenPipe.into())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Pieces finish out of order on several verifying threads (small pieces, uneven work: some
