@@ -370,7 +370,7 @@ fn raw_batch_child() {
 
 /// `docseal verify --bulk FILE --json > out` as a child process on 65,536 generated lines
 /// (sixteen of its 4,096-line chunks, so that reading, verifying and writing overlap as on a
-/// long file), on one and on two threads, in 5 rounds each with a round of `baseline` (the raw
+/// long file), on one and on two threads, in 9 rounds each with a round of `baseline` (the raw
 /// batch, per signature) just before: seconds per credential on one and two threads, and the
 /// medians of the per-round ratios (one thread / baseline, one thread / two threads), so
 /// that the VM's drift between the library's rounds and the child's runs does not enter them.
@@ -405,7 +405,8 @@ fn cli_bulk(f: &docseal_bench::Fixture, baseline: &mut dyn FnMut()) -> Option<Cl
         (status.success() && lines_in(&dir.path().join("out.jsonl")) == count).then_some(seconds / count as f64)
     };
     let (mut one, mut two, mut vs_batch, mut scaling) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..5 {
+    // Nine rounds, as every other ratio: with five, one slow round in this VM moved the median.
+    for _ in 0..9 {
         let batch = round(1024, baseline);
         let (c1, c2) = (run(1)?, run(2)?);
         one.push(c1);
