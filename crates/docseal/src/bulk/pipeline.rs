@@ -169,10 +169,7 @@ fn verify_lines_here<R: BufRead, W: Write>(
     let (mut summary, mut text, mut bytes) = (LineSummary::default(), String::new(), Vec::new());
     while let Some(mut piece) = lines.next_lines(text)? {
         let results = verify_slots(&mut piece, |texts| verifier.verify_on_this_thread(texts, now));
-        for result in &results {
-            summary.count(result);
-            render(&mut bytes, result)?;
-        }
+        summary.merge(render_all(&results, &render, &mut bytes)?);
         out.write_all(&bytes)?;
         bytes.clear();
         text = piece.text;
@@ -197,18 +194,28 @@ fn verify_pieces(
         let _unfinished = Unfinished { index, done };
         let results = verify_slots(&mut lines, |texts| verifier.verify_on_this_thread(texts, now));
         texts.give(lines.text);
-        let bytes = outputs.take().unwrap_or_else(|| Vec::with_capacity(results.len() * 1024));
-        let mut piece = Piece { bytes, summary: LineSummary::default() };
-        let rendered = results.iter().try_for_each(|r| {
-            piece.summary.count(r);
-            render(&mut piece.bytes, r)
-        });
+        let mut bytes = outputs.take().unwrap_or_else(|| Vec::with_capacity(results.len() * 1024));
+        let rendered = render_all(&results, render, &mut bytes);
         drop(results);
         // The writer stopped, on an error its join returns.
-        if done.send((index, rendered.map(|()| piece))).is_err() {
+        if done.send((index, rendered.map(|summary| Piece { bytes, summary }))).is_err() {
             return;
         }
     }
+}
+
+/// Renders a piece's results onto `bytes`, and counts them.
+fn render_all(
+    results: &[Result<Verified<Credential>>],
+    render: &impl Fn(&mut Vec<u8>, &Result<Verified<Credential>>) -> io::Result<()>,
+    bytes: &mut Vec<u8>,
+) -> io::Result<LineSummary> {
+    let mut summary = LineSummary::default();
+    for result in results {
+        summary.count(result);
+        render(bytes, result)?;
+    }
+    Ok(summary)
 }
 
 /// Tells the writer that a piece will not come, if its verifying thread panics: the writer

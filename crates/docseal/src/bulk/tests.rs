@@ -279,12 +279,7 @@ fn lines_into_on_one_thread_equal_the_sink_and_stop_on_errors() {
     assert!(written == expected, "output differs from the sink's");
 
     let rendered = std::sync::atomic::AtomicUsize::new(0);
-    let failing = |out: &mut Vec<u8>, r: &Result<Verified<Credential>>| {
-        if rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed) == 300 {
-            return Err(std::io::Error::other("render failed"));
-        }
-        render(out, r)
-    };
+    let failing = failing_render(&rendered);
     let stopped = run(&mut input.as_bytes(), &failing, &mut Vec::new());
     assert_eq!(stopped.err().map(|e| e.to_string()), Some("render failed".to_owned()));
     let mut broken = std::io::BufReader::new(std::io::Read::chain(input.as_bytes(), Broken));
@@ -292,6 +287,18 @@ fn lines_into_on_one_thread_equal_the_sink_and_stop_on_errors() {
     assert_eq!(stopped.err().map(|e| e.to_string()), Some("disk gone".to_owned()));
     let stopped = run(&mut input.as_bytes(), &render, &mut Closed);
     assert_eq!(stopped.err().map(|e| e.kind()), Some(std::io::ErrorKind::BrokenPipe));
+}
+
+/// [`render`], failing on its 301st line.
+fn failing_render(
+    rendered: &std::sync::atomic::AtomicUsize,
+) -> impl Fn(&mut Vec<u8>, &Result<Verified<Credential>>) -> std::io::Result<()> + Sync + '_ {
+    move |out, r| {
+        if rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed) == 300 {
+            return Err(std::io::Error::other("render failed"));
+        }
+        render(out, r)
+    }
 }
 
 /// A reader whose disk is gone.
@@ -332,12 +339,7 @@ fn lines_into_keep_input_order_on_many_threads_and_stop_on_errors() {
     }
 
     let rendered = std::sync::atomic::AtomicUsize::new(0);
-    let failing = |out: &mut Vec<u8>, r: &Result<Verified<Credential>>| {
-        if rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed) == 300 {
-            return Err(std::io::Error::other("render failed"));
-        }
-        render(out, r)
-    };
+    let failing = failing_render(&rendered);
     let stopped =
         pool.install(|| verify_lines_into(&verifier, input.as_bytes(), corpus.verify_at, 8, failing, Vec::new()));
     assert_eq!(stopped.err().map(|e| e.to_string()), Some("render failed".to_owned()));
@@ -351,19 +353,7 @@ fn lines_into_keep_input_order_on_many_threads_and_stop_on_errors() {
         pool.install(|| verify_lines_into(&verifier, input.as_bytes(), corpus.verify_at, 8, panicking, Vec::new()));
     assert_eq!(stopped.err().map(|e| e.to_string()), Some("bulk verification stopped".to_owned()));
 
-    struct Broken<'a>(&'a [u8]);
-    impl std::io::Read for Broken<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            if self.0.is_empty() {
-                return Err(std::io::Error::other("disk gone"));
-            }
-            let n = self.0.len().min(buf.len()).min(4096);
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
-    let reader = std::io::BufReader::new(Broken(input.as_bytes()));
+    let reader = std::io::BufReader::new(std::io::Read::chain(input.as_bytes(), Broken));
     let stopped = pool.install(|| verify_lines_into(&verifier, reader, corpus.verify_at, 8, render, Vec::new()));
     assert_eq!(stopped.err().map(|e| e.to_string()), Some("disk gone".to_owned()));
 }

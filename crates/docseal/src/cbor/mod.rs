@@ -9,6 +9,7 @@
 use chrono::{Datelike as _, NaiveDate};
 use ciborium::value::{Integer, Value};
 
+use crate::cbor_walk::WalkError;
 use crate::error::{Error, Result};
 
 mod strict;
@@ -24,6 +25,21 @@ pub(crate) fn to_vec(value: &Value) -> Vec<u8> {
     // safe to ignore: writing to a Vec only fails on allocation failure, which aborts.
     let _ = ciborium::ser::into_writer(value, &mut out);
     out
+}
+
+/// A [`cbor_walk`](crate::cbor_walk) refusal as the crate's error: `what` names the item read,
+/// `max_depth` is the nesting budget the walk had.
+pub(crate) fn walk_error(e: WalkError, what: &str, max_depth: usize) -> Error {
+    match e {
+        WalkError::Syntax { reason, at } => Error::cbor(format!("{what}: {reason} at byte {at}")),
+        WalkError::DuplicateKey { key, at } => Error::cbor(format!("{what}: duplicate key {key:?} at byte {at}")),
+        // The walk stops at the first level beyond the cap: what it reached is a lower bound.
+        WalkError::TooDeep => Error::Limit {
+            limit: crate::error::LimitKind::CborDepth,
+            max: max_depth as u64,
+            actual: max_depth as u64 + 1,
+        },
+    }
 }
 
 /// Nesting beyond this is refused while parsing (ciborium's own recursion guard).

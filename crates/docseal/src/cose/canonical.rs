@@ -17,7 +17,7 @@ use super::sign1::Sign1;
 use super::{Algorithm, Kid};
 
 /// The Sig_structure's fixed start: array of 4, "Signature1".
-const SIG_STRUCTURE_HEAD: &[u8] = b"\x84\x6aSignature1";
+pub(super) const SIG_STRUCTURE_HEAD: &[u8] = b"\x84\x6aSignature1";
 
 /// Parses `bytes` when they are exactly the canonical DS1 form; `None` otherwise.
 pub(super) fn parse(bytes: &[u8]) -> Option<Sign1> {

@@ -153,10 +153,7 @@ impl Sign1 {
 pub(super) fn parse_general(bytes: &[u8]) -> Result<ParsedSign1> {
     // Read the CBOR ourselves (small scratch buffer, trailing bytes refused), then let coset
     // interpret it; `from_tagged_slice` would zero a 4 KiB buffer on every call.
-    let value = crate::cbor::read_one(bytes, "COSE_Sign1").map_err(|e| match e {
-        Error::Cbor { reason } => Error::Cose { reason },
-        other => other,
-    })?;
+    let value = crate::cbor::read_one(bytes, "COSE_Sign1").map_err(as_cose)?;
     let sign1 = match value {
         ciborium::value::Value::Tag(18, inner) => CoseSign1::from_cbor_value(*inner),
         _ => return Err(Error::cose("expected a COSE_Sign1 with tag 18")),
@@ -240,24 +237,13 @@ fn label_value(alg: &coset::Algorithm) -> i64 {
 /// [`Error::Cose`] for anything that is not a COSE_Sign1 with an attached payload, including
 /// a tag other than 18.
 pub fn parse_sign1_generic(bytes: &[u8], external_aad: &[u8]) -> Result<GenericSign1> {
-    let parts = GenericParts::split(bytes).map_err(|e| match e {
-        WalkError::TooDeep => Error::Limit {
-            limit: crate::error::LimitKind::CborDepth,
-            max: crate::cbor::PARSER_DEPTH_GUARD,
-            actual: crate::cbor::PARSER_DEPTH_GUARD + 1,
-        },
-        WalkError::Syntax { reason, at } => Error::cose(format!("COSE_Sign1: {reason} at byte {at}")),
-        WalkError::DuplicateKey { key, at } => Error::cose(format!("COSE_Sign1: duplicate key {key:?} at byte {at}")),
-    })?;
+    let parts =
+        GenericParts::split(bytes).map_err(|e| as_cose(crate::cbor::walk_error(e, "COSE_Sign1", PARSER_DEPTH)))?;
     // coset reads the two headers (its rules for their labels and values stay the referee);
     // the payload and signature are sliced, never copied into a value tree.
     let protected = coset::ProtectedHeader::from_cbor_bstr(ciborium::value::Value::Bytes(parts.protected.to_vec()))
         .map_err(|e| Error::cose(e.to_string()))?;
-    let unprotected =
-        crate::cbor::read_one(parts.unprotected, "COSE_Sign1 unprotected header").map_err(|e| match e {
-            Error::Cbor { reason } => Error::Cose { reason },
-            other => other,
-        })?;
+    let unprotected = crate::cbor::read_one(parts.unprotected, "COSE_Sign1 unprotected header").map_err(as_cose)?;
     let unprotected = coset::Header::from_cbor_value(unprotected).map_err(|e| Error::cose(e.to_string()))?;
     let (p, u) = (&protected.header, &unprotected);
     let alg = p.alg.as_ref().or(u.alg.as_ref()).map(label_value);
@@ -307,9 +293,6 @@ impl<'b> GenericParts<'b> {
             return Err(walker.error("a tag other than COSE_Sign1 (18)"));
         }
         let Head::Array(len) = head else { return Err(walker.error("a COSE_Sign1 is an array")) };
-        if len.is_some_and(|n| n != 4) {
-            return Err(walker.error("a COSE_Sign1 is an array of 4"));
-        }
         let part = |walker: &mut Walker<'b>, index: u64| {
             if walker.has_item(len, index)? { Ok(()) } else { Err(walker.error("a COSE_Sign1 is an array of 4")) }
         };
@@ -352,10 +335,18 @@ fn bstr<'b>(walker: &mut Walker<'b>, expected: &'static str) -> WalkResult<Cow<'
     }
 }
 
+/// A CBOR error from reading a COSE message is a COSE error.
+fn as_cose(e: Error) -> Error {
+    match e {
+        Error::Cbor { reason } => Error::Cose { reason },
+        other => other,
+    }
+}
+
 /// RFC 9052 section 4.4: `["Signature1", protected, external_aad, payload]`.
 fn sig_structure(protected: &[u8], external_aad: &[u8], payload: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(32 + protected.len() + external_aad.len() + payload.len());
-    out.extend_from_slice(b"\x84\x6aSignature1");
+    out.extend_from_slice(super::canonical::SIG_STRUCTURE_HEAD);
     for bytes in [protected, external_aad, payload] {
         push_bstr_head(&mut out, bytes.len());
         out.extend_from_slice(bytes);
@@ -389,10 +380,7 @@ fn push_bstr_head(out: &mut Vec<u8>, len: usize) {
 /// kept as the reference it must agree with.
 #[cfg(test)]
 pub(super) fn parse_sign1_generic_reference(bytes: &[u8], external_aad: &[u8]) -> Result<GenericSign1> {
-    let value = crate::cbor::read_one(bytes, "COSE_Sign1").map_err(|e| match e {
-        Error::Cbor { reason } => Error::Cose { reason },
-        other => other,
-    })?;
+    let value = crate::cbor::read_one(bytes, "COSE_Sign1").map_err(as_cose)?;
     // RFC 8392 section 6: a CWT may carry the CWT tag (61) around the COSE tag.
     let value = match value {
         ciborium::value::Value::Tag(61, inner) if matches!(*inner, ciborium::value::Value::Tag(18, _)) => *inner,

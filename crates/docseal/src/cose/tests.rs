@@ -169,8 +169,9 @@ mod generic {
 
     #[test]
     fn reads_the_forms_other_producers_write() {
-        let read: Vec<_> = messages().iter().map(|m| parts(parse_sign1_generic(m, b"aad"))).collect();
-        for (i, (message, ours)) in messages().iter().zip(&read).enumerate() {
+        let messages = messages();
+        let read: Vec<_> = messages.iter().map(|m| parts(parse_sign1_generic(m, b"aad"))).collect();
+        for (i, (message, ours)) in messages.iter().zip(&read).enumerate() {
             assert_eq!(ours, &parts(parse_sign1_generic_reference(message, b"aad")), "message {i}");
         }
         let accepted = read.iter().filter(|r| r.is_ok()).count();

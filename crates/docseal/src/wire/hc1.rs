@@ -6,7 +6,7 @@
 //! trailing bytes, and nesting beyond a cap.
 
 use crate::cbor_walk::{Head, SeenKeys, WalkError, Walker};
-use crate::error::{Error, LimitKind, Result};
+use crate::error::{Error, Result};
 use crate::model::dcc::{Dcc, DccClaims, DccReadError};
 
 /// The `hcert` claim key.
@@ -123,14 +123,7 @@ fn numeric_date(walker: &mut Walker<'_>, name: &str) -> Result<i64> {
 }
 
 fn walk_error(e: WalkError) -> Error {
-    match e {
-        WalkError::Syntax { reason, at } => Error::cbor(format!("HC1 claims: {reason} at byte {at}")),
-        WalkError::DuplicateKey { key, at } => Error::cbor(format!("DCC: duplicate key {key:?} at byte {at}")),
-        // The walk stops at the first level beyond the cap: what it reached is a lower bound.
-        WalkError::TooDeep => {
-            Error::Limit { limit: LimitKind::CborDepth, max: MAX_DEPTH as u64, actual: MAX_DEPTH as u64 + 1 }
-        }
-    }
+    crate::cbor::walk_error(e, "HC1 claims", MAX_DEPTH)
 }
 
 #[cfg(test)]

@@ -117,7 +117,11 @@ fn reference(payload: &[u8]) -> Result<(DccClaims, Json, Option<DccKind>)> {
     let value = cbor::read_one(payload, "HC1 claims")?;
     let depth = cbor::depth(&value);
     if depth > MAX_DEPTH {
-        return Err(Error::Limit { limit: LimitKind::CborDepth, max: MAX_DEPTH as u64, actual: depth as u64 });
+        return Err(Error::Limit {
+            limit: crate::error::LimitKind::CborDepth,
+            max: MAX_DEPTH as u64,
+            actual: depth as u64,
+        });
     }
     let Value::Map(entries) = value else { return Err(Error::cbor("HC1 claims: expected a map")) };
     let (mut issuer, mut expires_at, mut issued_at, mut hcert) = (None, None, None, None);
