@@ -167,6 +167,15 @@ pub enum Error {
         /// What was wrong, naming the issuer entry where possible.
         reason: String,
     },
+    /// The signed trust list in force was due for replacement before the verification
+    /// time: it no longer decides until a fresh list is loaded (or the policy accepts it).
+    #[error("trust list overdue: its next update was due at {next_update} (verification time {})", seconds(now))]
+    TrustListOverdue {
+        /// The list's `next_update`.
+        next_update: DateTime<Utc>,
+        /// The verification time.
+        now: DateTime<Utc>,
+    },
 }
 
 impl Error {
@@ -194,7 +203,7 @@ impl Error {
             Self::Status { .. } => ErrorKind::Status,
             Self::Limit { .. } => ErrorKind::Limit,
             Self::Key { .. } => ErrorKind::Key,
-            Self::TrustList { .. } => ErrorKind::TrustList,
+            Self::TrustList { .. } | Self::TrustListOverdue { .. } => ErrorKind::TrustList,
         }
     }
 

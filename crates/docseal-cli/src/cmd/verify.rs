@@ -50,6 +50,9 @@ pub(crate) fn verifier(args: &VerifyArgs) -> Result<Verifier, Failure> {
     }
     let (trust, _) = load_trust(&args.trust, args.trust_anchor.as_deref(), rules, now)?;
     let mut policy = Policy::default().with_clock_skew(args.skew);
+    if args.accept_overdue_trust {
+        policy = policy.accepting_overdue_trust();
+    }
     if let Some(age) = args.max_status_age {
         policy = policy.with_max_status_age(age);
     }

@@ -22,6 +22,11 @@ use crate::wire::StatusRef;
 pub struct VerifiedStatusList {
     token: StatusListToken,
     trusted_name: Arc<str>,
+    /// The signer's bound `iss`: the list counts for that issuer's credentials only. `None`
+    /// only in a trust list with a single document authority.
+    authority: Option<Arc<str>>,
+    /// Another token with the same `iat` and different entries was offered: neither decides.
+    conflict: bool,
 }
 
 impl VerifiedStatusList {
@@ -61,9 +66,24 @@ impl VerifiedStatusList {
         &self.trusted_name
     }
 
+    /// The issuer (`iss`) whose credentials this list decides, from its signer's trust
+    /// entry; `None` when the signer binds none (accepted only in a trust list with a single
+    /// document authority).
+    #[must_use]
+    pub fn authority(&self) -> Option<&str> {
+        self.authority.as_deref()
+    }
+
     /// The signer's name, shared (each verification that consults the list names it).
     pub(crate) fn signer_name(&self) -> Arc<str> {
         Arc::clone(&self.trusted_name)
+    }
+
+    /// Same list, same time, same entries: a second copy of one token, not a conflict.
+    fn same_content(&self, other: &Self) -> bool {
+        self.token.list == other.token.list
+            && self.token.expires_at == other.token.expires_at
+            && self.token.ttl == other.token.ttl
     }
 }
 
@@ -88,7 +108,9 @@ impl VerifiedStatusList {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct StatusLists {
-    by_uri: HashMap<String, VerifiedStatusList>,
+    /// Per URI, one list per authority: another authority's token for the same URI never
+    /// replaces this one's.
+    by_uri: HashMap<String, Vec<VerifiedStatusList>>,
 }
 
 impl StatusLists {
@@ -99,40 +121,84 @@ impl StatusLists {
     }
 
     /// Decodes `token`, checks its signature against a key of `trust` scoped `status-list`
-    /// and adds it. A newer token (later `iat`) for the same URI replaces an older one; an
-    /// older one is ignored.
+    /// and adds it. Per URI and authority (the signer's bound `iss`), a newer token (later
+    /// `iat`) replaces an older one and an older one is ignored; a different token with the
+    /// same `iat` is a conflict.
     ///
     /// # Errors
     /// [`Error::Status`] for a malformed token, an unknown kid, a key not trusted for status
-    /// lists (or outside its window), or a failed signature; [`Error::Limit`] for an
-    /// oversized list.
+    /// lists (or outside its window), a failed signature, a signer that binds no `iss` in a
+    /// trust list with several document authorities; [`Error::Limit`] for an oversized list.
+    /// A conflict is kept as such ([`StatusLists::conflicts`]) and refuses the credentials it
+    /// would decide.
     pub fn add(&mut self, token: &[u8], trust: &TrustList, limits: &Limits) -> Result<&VerifiedStatusList> {
-        let (token, trusted_name) = StatusListToken::decode_checked(token, limits, |token| signer_of(token, trust))?;
-        let uri = token.uri.clone();
-        let verified = VerifiedStatusList { token, trusted_name: trusted_name.into() };
-        // Moved, never cloned: a national list is tens of megabytes.
-        match self.by_uri.entry(uri) {
-            std::collections::hash_map::Entry::Vacant(slot) => Ok(slot.insert(verified)),
-            std::collections::hash_map::Entry::Occupied(slot) => {
-                let slot = slot.into_mut();
-                if verified.token.issued_at > slot.token.issued_at {
-                    *slot = verified;
-                }
-                Ok(slot)
-            }
+        let (token, (trusted_name, authority)) =
+            StatusListToken::decode_checked(token, limits, |token| signer_of(token, trust))?;
+        if authority.is_none() && !trust.has_single_document_authority() {
+            return Err(Error::status(format!(
+                "status list {}: its signer {trusted_name:?} binds no \"iss\", and the trust list has several \
+                 document authorities; add \"iss\" to that key's trust entry so the list decides only its \
+                 issuer's credentials",
+                token.uri
+            )));
         }
+        let verified = VerifiedStatusList {
+            token,
+            trusted_name: trusted_name.into(),
+            authority: authority.map(Into::into),
+            conflict: false,
+        };
+        // Moved, never cloned: a national list is tens of megabytes.
+        let lists = self.by_uri.entry(verified.token.uri.clone()).or_default();
+        let at = match lists.iter().position(|l| l.authority == verified.authority) {
+            None => {
+                lists.push(verified);
+                lists.len() - 1
+            }
+            Some(at) => {
+                let kept = &mut lists[at];
+                // Marked, not refused here, so the outcome does not hang on the order the
+                // tokens came in: a newer token still replaces both.
+                if verified.token.issued_at == kept.token.issued_at && !verified.same_content(kept) {
+                    kept.conflict = true;
+                }
+                if verified.token.issued_at > kept.token.issued_at {
+                    *kept = verified;
+                }
+                at
+            }
+        };
+        Ok(&lists[at])
     }
 
-    /// The list at `uri`.
+    /// The list at `uri` that decides `issuer`'s credentials: the one its authority signed,
+    /// else one whose signer binds no `iss`.
+    #[must_use]
+    pub fn get_for(&self, uri: &str, issuer: &str) -> Option<&VerifiedStatusList> {
+        let lists = self.by_uri.get(uri)?;
+        lists
+            .iter()
+            .find(|l| l.authority.as_deref() == Some(issuer))
+            .or_else(|| lists.iter().find(|l| l.authority.is_none()))
+    }
+
+    /// The lists for which two different tokens carry the newest time: a desk refuses such
+    /// a set at load, and a verification that needs one is refused as `status`.
+    pub fn conflicts(&self) -> impl Iterator<Item = &VerifiedStatusList> {
+        self.iter().filter(|l| l.conflict)
+    }
+
+    /// A list at `uri`, whichever authority signed it (for display; a verification asks
+    /// [`StatusLists::get_for`]).
     #[must_use]
     pub fn get(&self, uri: &str) -> Option<&VerifiedStatusList> {
-        self.by_uri.get(uri)
+        self.by_uri.get(uri).and_then(|lists| lists.first())
     }
 
     /// How many lists.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.by_uri.len()
+        self.by_uri.values().map(Vec::len).sum()
     }
 
     /// No list at all.
@@ -143,10 +209,11 @@ impl StatusLists {
 
     /// Every list, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = &VerifiedStatusList> {
-        self.by_uri.values()
+        self.by_uri.values().flatten()
     }
 
-    /// The status of `entry` at `now`: the list must be present, fresh (before its `exp`,
+    /// The status of `entry` of a credential from `issuer` at `now`: the list that decides
+    /// that issuer's credentials ([`StatusLists::get_for`]) must be present, fresh (before its `exp`,
     /// not generated after `now` beyond `skew`, at most `max_age` old when given) and long
     /// enough. Returns the list and its entry.
     ///
@@ -155,13 +222,27 @@ impl StatusLists {
     pub fn status_at(
         &self,
         entry: &StatusRef,
+        issuer: &str,
         now: DateTime<Utc>,
         skew: Duration,
         max_age: Option<Duration>,
     ) -> Result<(&VerifiedStatusList, Status)> {
-        let list = self.get(entry.uri()).ok_or_else(|| {
-            Error::status(format!("no status list loaded for {} (the credential names one)", entry.uri()))
+        let list = self.get_for(entry.uri(), issuer).ok_or_else(|| match self.get(entry.uri()) {
+            Some(other) => Error::status(format!(
+                "no status list from {issuer:?} loaded for {} (the list loaded for that URI is signed for {:?}, \
+                 another authority, and does not count)",
+                entry.uri(),
+                other.authority().unwrap_or(other.trusted_name())
+            )),
+            None => Error::status(format!("no status list loaded for {} (the credential names one)", entry.uri())),
         })?;
+        if list.conflict {
+            return Err(Error::status(format!(
+                "status list {}: two different tokens dated {} (a conflict: neither decides)",
+                entry.uri(),
+                timestamp(list.token.issued_at)
+            )));
+        }
         let now_s = now.timestamp();
         let skew = i64::try_from(skew.as_secs()).unwrap_or(i64::MAX);
         if list.token.issued_at > now_s.saturating_add(skew) {
@@ -194,8 +275,9 @@ impl StatusLists {
     }
 }
 
-/// The trust-list name of the key scoped `status-list` whose signature holds on `token`.
-fn signer_of(token: &StatusListToken, trust: &TrustList) -> Result<String> {
+/// The trust-list name and bound `iss` of the key scoped `status-list` whose signature
+/// holds on `token`.
+fn signer_of(token: &StatusListToken, trust: &TrustList) -> Result<(String, Option<String>)> {
     let kid = <[u8; 8]>::try_from(token.kid.as_slice())
         .map(Kid)
         .map_err(|_| Error::status(format!("status list {}: kid must be 8 bytes", token.uri)))?;
@@ -207,14 +289,14 @@ fn signer_of(token: &StatusListToken, trust: &TrustList) -> Result<String> {
         }
         match trusted.refusal(Scope::StatusList, trusted.issuer().unwrap_or_default(), token.issued_at) {
             None => {
-                signed_by = Some(trusted.name().to_owned());
+                signed_by = Some((trusted.name().to_owned(), trusted.issuer().map(str::to_owned)));
                 break;
             }
             Some(why) => refusal = Some(why),
         }
     }
     match (signed_by, refusal) {
-        (Some(name), _) => Ok(name),
+        (Some(signer), _) => Ok(signer),
         (None, Some(why)) => Err(Error::status(format!("status list {}: key {kid} may not sign it: {why}", token.uri))),
         (None, None) => Err(Error::status(format!(
             "status list {}: no trusted key with kid {kid} verifies its signature",

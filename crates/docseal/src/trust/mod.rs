@@ -168,6 +168,8 @@ impl TrustedKey {
 pub struct TrustList {
     keys: Vec<TrustedKey>,
     by_kid: HashMap<Kid, Vec<usize>>,
+    /// A signed list's `next_update`: past it, the list no longer decides.
+    next_update: Option<DateTime<Utc>>,
 }
 
 #[derive(Deserialize)]
@@ -289,6 +291,35 @@ impl TrustList {
     #[must_use]
     pub fn keys(&self) -> &[TrustedKey] {
         &self.keys
+    }
+
+    /// When a signed list is due for replacement (`None` for a JSON list or one built in
+    /// code): a [`Verifier`](crate::Verifier) refuses every credential at or after it
+    /// unless its policy accepts an overdue list.
+    #[must_use]
+    pub fn next_update(&self) -> Option<DateTime<Utc>> {
+        self.next_update
+    }
+
+    /// Sets when this list is due for replacement.
+    #[must_use]
+    pub fn with_next_update(mut self, next_update: DateTime<Utc>) -> Self {
+        self.next_update = Some(next_update);
+        self
+    }
+
+    /// Whether the keys that sign documents (anything but status lists) belong to one
+    /// authority: an authority is a key's bound `iss`, or its name when it binds none. A
+    /// status key without `iss` can only be tied to its credentials in such a list.
+    #[must_use]
+    pub fn has_single_document_authority(&self) -> bool {
+        let mut authorities = self
+            .keys
+            .iter()
+            .filter(|k| k.scopes.iter().any(|s| *s != Scope::StatusList))
+            .map(|k| k.iss.as_deref().unwrap_or(&k.name));
+        let first = authorities.next();
+        authorities.all(|a| Some(a) == first)
     }
 }
 

@@ -391,6 +391,6 @@ impl TrustList {
         for (index, entry) in entries.into_iter().enumerate() {
             list.add(entry_from_cbor(entry, index)?);
         }
-        Ok((list, TrustListInfo { provider, date, sequence, next_update }))
+        Ok((list.with_next_update(next_update), TrustListInfo { provider, date, sequence, next_update }))
     }
 }

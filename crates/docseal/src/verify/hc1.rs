@@ -71,6 +71,7 @@ impl Verifier {
     /// # Errors
     /// As [`Verifier::verify_hc1`], from the COSE stage on.
     pub fn verify_hc1_cose(&self, cose: &[u8], now: DateTime<Utc>) -> Result<Verified<Dcc, DccClaims>> {
+        self.check_trust_current(now)?;
         let parsed = parse_sign1_generic(cose, &[])?;
         if parsed.has_critical_headers {
             return Err(Error::cose("critical header parameters are not supported"));

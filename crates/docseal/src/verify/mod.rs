@@ -170,6 +170,7 @@ impl Verifier {
         signers: Vec<&TrustedKey>,
         now: DateTime<Utc>,
     ) -> Result<Verified<Credential>> {
+        self.check_trust_current(now)?;
         // No claim of an unsigned payload is read: a failed signature is refused first.
         if signers.is_empty() {
             return Err(Error::Signature);
@@ -185,7 +186,7 @@ impl Verifier {
         {
             return Err(Error::Expired { now, expired_at: timestamp(end) });
         }
-        let status = self.check_status(claims.status.as_ref(), now)?;
+        let status = self.check_status(claims.status.as_ref(), &claims.issuer, now)?;
         let (usability, answers) = self.policy.answer(&credential, now)?;
         let zone = credential.zone();
         Ok(Verified {
@@ -207,13 +208,25 @@ impl Verifier {
         })
     }
 
+    /// A signed trust list past its `next_update` decides nothing, unless the policy says so.
+    pub(crate) fn check_trust_current(&self, now: DateTime<Utc>) -> Result<()> {
+        match self.trust.next_update() {
+            Some(next_update) if now >= next_update && !self.policy.accept_overdue_trust => {
+                Err(Error::TrustListOverdue { next_update, now })
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The credential's status, after its own checks: an expired credential stays expired.
-    fn check_status(&self, entry: Option<&StatusRef>, now: DateTime<Utc>) -> Result<StatusSeen> {
+    /// Only a list signed for the credential's own issuer counts.
+    fn check_status(&self, entry: Option<&StatusRef>, issuer: &str, now: DateTime<Utc>) -> Result<StatusSeen> {
         let Some(entry) = entry else { return Ok(StatusSeen::NotListed) };
-        if !self.policy.status_required && self.status.get(entry.uri()).is_none() {
+        if !self.policy.status_required && self.status.get_for(entry.uri(), issuer).is_none() {
             return Ok(StatusSeen::Unchecked);
         }
-        let (list, status) = self.status.status_at(entry, now, self.policy.clock_skew, self.policy.max_status_age)?;
+        let (list, status) =
+            self.status.status_at(entry, issuer, now, self.policy.clock_skew, self.policy.max_status_age)?;
         let (uri, idx) = (entry.uri().to_owned(), entry.idx());
         match status {
             Status::Valid => {

@@ -114,6 +114,7 @@ pub struct Policy {
     pub(crate) as_of: Option<NaiveDate>,
     pub(crate) max_status_age: Option<Duration>,
     pub(crate) status_required: bool,
+    pub(crate) accept_overdue_trust: bool,
 }
 
 impl Default for Policy {
@@ -127,6 +128,7 @@ impl Default for Policy {
             as_of: None,
             max_status_age: None,
             status_required: true,
+            accept_overdue_trust: false,
         }
     }
 }
@@ -185,6 +187,15 @@ impl Policy {
     #[must_use]
     pub fn allow_unchecked_status(mut self) -> Self {
         self.status_required = false;
+        self
+    }
+
+    /// Keep deciding from a signed trust list past its `next_update` (a desk that knows its
+    /// list is late and accepts the risk). By default every verification after that time is
+    /// refused with kind `trust-list` until a fresh list is loaded.
+    #[must_use]
+    pub fn accepting_overdue_trust(mut self) -> Self {
+        self.accept_overdue_trust = true;
         self
     }
 

@@ -219,3 +219,116 @@ proptest! {
         prop_assert_eq!(kind(&verifier, &text, at("2026-11-21T10:00:00Z")), expected);
     }
 }
+
+/// Two authorities, each binding its `iss`: A's licence issuer and status key, B's.
+fn two_authorities() -> (Desk, SigningKey) {
+    let key = SigningKey::from_ed25519_seed(&[17; 32]);
+    let status_key = SigningKey::from_ed25519_seed(&[18; 32]);
+    let other_key = SigningKey::from_ed25519_seed(&[27; 32]);
+    let other_status = SigningKey::from_ed25519_seed(&[28; 32]);
+    let mut trust = TrustList::new();
+    trust.add(TrustedKey::new("TMB", key.verifying_key()).with_issuer("TMB"));
+    trust.add(
+        TrustedKey::new("TMB status", status_key.verifying_key())
+            .with_scopes(vec![Scope::StatusList])
+            .with_issuer("TMB"),
+    );
+    trust.add(TrustedKey::new("Other", other_key.verifying_key()).with_issuer("Other"));
+    trust.add(
+        TrustedKey::new("Other status", other_status.verifying_key())
+            .with_scopes(vec![Scope::StatusList])
+            .with_issuer("Other"),
+    );
+    (Desk { issuer: Issuer::new(key, "TMB").unwrap(), status_key, trust }, other_status)
+}
+
+#[test]
+fn another_authoritys_status_list_changes_none_of_its_verdicts() {
+    let (desk, other_status) = two_authorities();
+    let issued = at("2026-11-21T09:00:00Z");
+    let now = at("2026-11-22T09:00:00Z");
+    let text = desk.issue(&samples::licence().into(), 41, issued);
+    let mut revoked = StatusList::new(Bits::Two, 1000).unwrap();
+    revoked.set(41, Status::Invalid).unwrap();
+    let own = desk.token(&revoked, URI, issued);
+    // B signs a newer list for A's URI with entry 41 VALID.
+    let iat = at("2026-11-22T08:00:00Z").timestamp();
+    let forged_by_b =
+        StatusListToken::sign(&other_status, URI, &StatusList::new(Bits::Two, 1000).unwrap(), iat, iat + 86_400, None)
+            .unwrap();
+    for order in [[&own[..], &forged_by_b[..]], [&forged_by_b[..], &own[..]]] {
+        let verifier = desk.verifier(&order, Policy::default());
+        assert_eq!(kind(&verifier, &text, now), Err("revoked"), "A's own list decides, in either order");
+    }
+    // With B's list alone, A's licence has no list of its own: undecided, never VALID.
+    let only_b = desk.verifier(&[&forged_by_b], Policy::default());
+    let err = only_b.verify(&text, now).unwrap_err();
+    assert_eq!(err.kind().as_str(), "status");
+    assert!(err.to_string().contains("another authority"), "{err}");
+    let lenient = desk.verifier(&[&forged_by_b], Policy::default().allow_unchecked_status());
+    let verified = lenient.verify(&text, now).unwrap();
+    assert_eq!(verified.status(), &StatusSeen::Unchecked);
+}
+
+#[test]
+fn a_status_key_without_iss_is_refused_where_several_authorities_sign() {
+    let (mut desk, _) = two_authorities();
+    let unbound = SigningKey::from_ed25519_seed(&[29; 32]);
+    desk.trust.add(TrustedKey::new("Loose status", unbound.verifying_key()).with_scopes(vec![Scope::StatusList]));
+    desk.status_key = unbound;
+    let token = desk.token(&StatusList::new(Bits::Two, 8).unwrap(), URI, at("2026-11-21T09:00:00Z"));
+    let err = StatusLists::new().add(&token, &desk.trust, &Limits::default()).unwrap_err();
+    assert_eq!(err.kind().as_str(), "status");
+    assert!(err.to_string().contains("add \"iss\""), "{err}");
+    // The quick start's case, one authority: accepted (the `desk()` fixture binds no iss).
+    let single = self::desk();
+    assert!(single.trust.has_single_document_authority());
+    let token = single.token(&StatusList::new(Bits::Two, 8).unwrap(), URI, at("2026-11-21T09:00:00Z"));
+    assert!(StatusLists::new().add(&token, &single.trust, &Limits::default()).is_ok());
+}
+
+#[test]
+fn two_different_tokens_with_one_time_are_a_conflict_in_any_order() {
+    let desk = desk();
+    let issued = at("2026-11-21T09:00:00Z");
+    let now = at("2026-11-22T09:00:00Z");
+    let text = desk.issue(&samples::licence().into(), 41, issued);
+    let valid = StatusList::new(Bits::Two, 1000).unwrap();
+    let mut suspended = valid.clone();
+    suspended.set(41, Status::Suspended).unwrap();
+    let same_time = at("2026-11-22T08:00:00Z");
+    let (a, b) = (desk.token(&valid, URI, same_time), desk.token(&suspended, URI, same_time));
+    for order in [[&a[..], &b[..]], [&b[..], &a[..]]] {
+        let verifier = desk.verifier(&order, Policy::default());
+        assert_eq!(verifier.status_lists().conflicts().count(), 1);
+        let err = verifier.verify(&text, now).unwrap_err();
+        assert_eq!(err.kind().as_str(), "status");
+        assert!(err.to_string().contains("conflict"), "{err}");
+    }
+    // The same token twice is no conflict; a newer token settles one.
+    assert_eq!(desk.verifier(&[&a, &a], Policy::default()).status_lists().conflicts().count(), 0);
+    let newer = desk.token(&suspended, URI, at("2026-11-22T08:30:00Z"));
+    let settled = desk.verifier(&[&a, &b, &newer], Policy::default());
+    assert_eq!(kind(&settled, &text, now), Err("suspended"));
+}
+
+#[test]
+fn an_overdue_signed_trust_list_stops_every_verdict() {
+    let desk = desk();
+    let issued = at("2026-11-21T09:00:00Z");
+    let text = desk.issue(&samples::licence().into(), 41, issued);
+    let token = desk.token(&StatusList::new(Bits::Two, 1000).unwrap(), URI, issued);
+    let due = at("2026-11-22T00:00:00Z");
+    let mut verifier = desk.verifier(&[&token], Policy::default());
+    verifier.trust = verifier.trust.clone().with_next_update(due);
+    assert_eq!(kind(&verifier, &text, at("2026-11-21T12:00:00Z")), Ok(()));
+    let err = verifier.verify(&text, at("2026-11-22T00:00:00Z")).unwrap_err();
+    assert_eq!(err.kind().as_str(), "trust-list");
+    assert!(matches!(err, Error::TrustListOverdue { .. }), "{err:?}");
+    assert_eq!(
+        verifier.verify_many(&[&text], at("2026-11-23T00:00:00Z"))[0].as_ref().unwrap_err().kind().as_str(),
+        "trust-list"
+    );
+    let accepting = verifier.clone().with_policy(Policy::default().accepting_overdue_trust());
+    assert_eq!(kind(&accepting, &text, at("2026-11-23T00:00:00Z")), Ok(()));
+}
