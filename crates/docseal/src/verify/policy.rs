@@ -199,6 +199,12 @@ impl Policy {
         self
     }
 
+    /// Whether an overdue signed trust list still decides.
+    #[must_use]
+    pub fn accepts_overdue_trust(&self) -> bool {
+        self.accept_overdue_trust
+    }
+
     /// Replaces the input limits.
     #[must_use]
     pub fn with_limits(mut self, limits: Limits) -> Self {
