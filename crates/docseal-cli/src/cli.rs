@@ -537,9 +537,24 @@ pub(crate) struct ServeArgs {
     /// The pinned trust anchor's public key (SPKI PEM), for a signed `--trust`.
     #[arg(long)]
     pub(crate) trust_anchor: Option<PathBuf>,
-    /// A folder of status list tokens (`.cwt`), reloaded when it changes.
-    #[arg(long)]
-    pub(crate) status: Option<PathBuf>,
+    /// The highest signed-list sequence accepted before: a lower one is a rollback. The
+    /// service keeps the highest it accepted in memory (and in `--state-dir`).
+    #[arg(long, requires = "trust_anchor")]
+    pub(crate) trust_sequence: Option<u64>,
+    /// Keep deciding from a signed list past its next update. Without it, an overdue list
+    /// refuses every verification (kind `trust-list`) and `/v1/health` answers 503.
+    #[arg(long, requires = "trust_anchor")]
+    pub(crate) accept_overdue_trust: bool,
+    /// A folder where the highest accepted trust-list sequence is kept across restarts.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) state_dir: Option<PathBuf>,
+    /// A status list token, or a folder of them (`.cwt`); repeat for several. Reloaded when
+    /// they change; an older token never replaces a newer one.
+    #[arg(long = "status", value_name = "FILE|DIR")]
+    pub(crate) status: Vec<PathBuf>,
+    /// Refuse status lists signed longer ago than this (e.g. `2d`).
+    #[arg(long, value_parser = parse_duration)]
+    pub(crate) max_status_age: Option<Duration>,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub(crate) listen: std::net::SocketAddr,

@@ -88,23 +88,6 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8], mode: u32, force: bool) ->
     Ok(())
 }
 
-/// The `.cwt` files of a `--status` folder, sorted.
-pub(crate) fn tokens_in(dir: &Path) -> Result<Vec<std::path::PathBuf>, Failure> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Failure::usage(format!("cannot read {}: {e}", dir.display())))?;
-    let mut files = Vec::new();
-    for entry in entries {
-        let path = entry.map_err(|e| Failure::usage(format!("cannot read {}: {e}", dir.display())))?.path();
-        if path.extension().is_some_and(|e| e == "cwt") {
-            files.push(path);
-        }
-    }
-    files.sort();
-    if files.is_empty() {
-        return Err(Failure::usage(format!("{}: no .cwt status list tokens in it", dir.display())));
-    }
-    Ok(files)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,7 +34,7 @@ use chrono::{DateTime, Utc};
 use docseal::Policy;
 
 pub use error::SetupError;
-pub use material::{Material, Named, Set};
+pub use material::{Loaded, Material, Named, Set};
 pub use read::{MAX_FILE_BYTES, read_file, status_files, tokens_in};
 pub use sources::{Fingerprint, Sources, StateDir};
 
@@ -60,7 +60,7 @@ impl Desk {
         floor: Option<u64>,
         now: DateTime<Utc>,
     ) -> Result<Self, SetupError> {
-        let set = material::load(material, &policy, floor, None, now)?;
+        let set = material::load(material, &policy, floor, None, now)?.set;
         let floor = floor.max(set.trust_info().map(|i| i.sequence));
         Ok(Self { policy, floor: Mutex::new(floor), current: RwLock::new(Arc::new(set)) })
     }
@@ -84,20 +84,20 @@ impl Desk {
         &self.policy
     }
 
-    /// Loads `material` as the new set: the trust list at or above the floor, no status list
-    /// older than the one in force for its URI and issuer. On success the new set is in force
-    /// and the floor rises to its sequence; on any error the old set stays.
+    /// Loads `material` as the new set: the trust list at or above the floor; a status token
+    /// older than the one in force for its URI and issuer is not taken (the newer one stays,
+    /// and the older is reported in the answer's `refused`). On success the new set is in
+    /// force and the floor rises to its sequence; on any error the old set stays.
     ///
     /// # Errors
-    /// As [`Desk::open`], plus [`SetupError::TrustRollback`] and
-    /// [`SetupError::StatusRollback`].
-    pub fn replace(&self, material: &Material, now: DateTime<Utc>) -> Result<Arc<Set>, SetupError> {
+    /// As [`Desk::open`], plus [`SetupError::TrustRollback`].
+    pub fn replace(&self, material: &Material, now: DateTime<Utc>) -> Result<Vec<SetupError>, SetupError> {
         // One replacement at a time: the floor read and raised around one load.
         let mut floor = self.floor.lock().unwrap_or_else(PoisonError::into_inner);
         let in_force = self.set();
-        let fresh = Arc::new(material::load(material, &self.policy, *floor, Some(&in_force), now)?);
-        *floor = (*floor).max(fresh.trust_info().map(|i| i.sequence));
-        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::clone(&fresh);
-        Ok(fresh)
+        let Loaded { set, refused } = material::load(material, &self.policy, *floor, Some(&in_force), now)?;
+        *floor = (*floor).max(set.trust_info().map(|i| i.sequence));
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(set);
+        Ok(refused)
     }
 }

@@ -38,12 +38,28 @@ pub struct Material {
     pub status: Vec<Named>,
 }
 
+/// A status list's key: its URI and the issuer it decides for.
+type ListKey = (String, Option<String>);
+
 /// One loaded set: a verifier over the trust list and status lists, and what was loaded.
 #[derive(Debug, Clone)]
 pub struct Set {
     verifier: Verifier,
     trust_info: Option<TrustListInfo>,
     loaded_at: DateTime<Utc>,
+    /// The token in force for each list, as received: a reload offered an older one keeps
+    /// this one, checked again against the new trust list.
+    tokens: HashMap<ListKey, Named>,
+}
+
+/// A set loaded, with the older status tokens it was offered and kept out.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The set.
+    pub set: Set,
+    /// Each status token older than the one in force for its list: not taken, the newer one
+    /// kept ([`SetupError::StatusRollback`]).
+    pub refused: Vec<SetupError>,
 }
 
 impl Set {
@@ -109,40 +125,54 @@ fn open_trust(
 }
 
 /// Loads `material` under `policy`: the trust list (anchor, floor, overdue), then each
-/// status token against it. `in_force` is the set being replaced: no list may go back in
-/// time against it.
+/// status token against it. `in_force` is the set being replaced: no list goes back in time
+/// against it (its newer token is kept, and the older one reported in [`Loaded::refused`]).
 pub(crate) fn load(
     material: &Material,
     policy: &Policy,
     floor: Option<u64>,
     in_force: Option<&Set>,
     now: DateTime<Utc>,
-) -> Result<Set, SetupError> {
+) -> Result<Loaded, SetupError> {
     let (trust, trust_info) = open_trust(material, policy, floor, now)?;
     let mut lists = StatusLists::new();
-    for token in &material.status {
-        lists
+    let mut tokens: HashMap<ListKey, (DateTime<Utc>, Named)> = HashMap::new();
+    let mut add = |lists: &mut StatusLists, token: &Named| -> Result<(), SetupError> {
+        let kept = lists
             .add(&token.bytes, &trust, policy.limits())
             .map_err(|error| SetupError::Status { source_name: token.name.clone(), error })?;
+        let key = (kept.uri().to_owned(), kept.authority().map(str::to_owned));
+        // The kept list's time moves only when this token replaced it.
+        if tokens.get(&key).is_none_or(|(at, _)| *at < kept.issued_at()) {
+            tokens.insert(key, (kept.issued_at(), token.clone()));
+        }
+        Ok(())
+    };
+    for token in &material.status {
+        add(&mut lists, token)?;
+    }
+    let mut refused = Vec::new();
+    if let Some(old) = in_force {
+        for list in old.verifier.status_lists().iter() {
+            let key = (list.uri().to_owned(), list.authority().map(str::to_owned));
+            let offered = lists.iter().find(|l| l.uri() == list.uri() && l.authority() == list.authority());
+            if let Some(offered) = offered
+                && offered.issued_at() < list.issued_at()
+                && let Some(newer) = old.tokens.get(&key)
+            {
+                refused.push(SetupError::StatusRollback {
+                    uri: list.uri().to_owned(),
+                    offered: offered.issued_at(),
+                    in_force: list.issued_at(),
+                });
+                add(&mut lists, newer)?;
+            }
+        }
     }
     if let Some(conflict) = lists.conflicts().next() {
         return Err(SetupError::StatusConflict { uri: conflict.uri().to_owned(), issued_at: conflict.issued_at() });
     }
-    if let Some(old) = in_force {
-        let before: HashMap<(&str, Option<&str>), DateTime<Utc>> =
-            old.verifier.status_lists().iter().map(|l| ((l.uri(), l.authority()), l.issued_at())).collect();
-        for list in lists.iter() {
-            if let Some(&in_force) = before.get(&(list.uri(), list.authority()))
-                && list.issued_at() < in_force
-            {
-                return Err(SetupError::StatusRollback {
-                    uri: list.uri().to_owned(),
-                    offered: list.issued_at(),
-                    in_force,
-                });
-            }
-        }
-    }
     let verifier = Verifier::new(trust).with_policy(policy.clone()).with_status_lists(lists);
-    Ok(Set { verifier, trust_info, loaded_at: now })
+    let tokens = tokens.into_iter().map(|(key, (_, named))| (key, named)).collect();
+    Ok(Loaded { set: Set { verifier, trust_info, loaded_at: now, tokens }, refused })
 }

@@ -135,16 +135,24 @@ fn an_older_status_token_never_replaces_the_one_in_force() {
     };
     let desk = Desk::open(&material(&suspended), Policy::default(), None, now).expect("loads");
     assert_eq!(kind(&desk, &text, now), Err("suspended".into()));
-    let err = desk.replace(&material(&valid), now).expect_err("an older token");
-    assert!(matches!(err, SetupError::StatusRollback { .. }), "{err}");
-    assert_eq!(err.kind(), "status");
+    let refused = desk.replace(&material(&valid), now).expect("the set reloads, the older token kept out");
+    assert!(matches!(refused.as_slice(), [SetupError::StatusRollback { .. }]), "{refused:?}");
+    assert_eq!(refused[0].kind(), "status");
     assert_eq!(kind(&desk, &text, now), Err("suspended".into()), "still suspended");
+    // Offered again with a newer token beside it, the newer one decides.
+    let reinstated = a.token(&[], at("2026-12-06T12:00:00Z"));
+    let refused = desk.replace(&material(&reinstated), now).expect("a newer token");
+    assert!(refused.is_empty());
+    assert_eq!(kind(&desk, &text, now), Ok(()));
     // Two different tokens with one time: a conflict, refused at load.
     let other_same_time = a.token(&[4], at("2026-12-06T00:00:00Z"));
     let both = Material { status: vec![suspended.clone(), other_same_time], ..material(&suspended) };
-    let err = desk.replace(&both, now).expect_err("a conflict");
+    let err = Desk::open(&both, Policy::default(), None, now).expect_err("a conflict");
     assert!(matches!(err, SetupError::StatusConflict { .. }), "{err}");
-    assert_eq!(kind(&desk, &text, now), Err("suspended".into()));
+    assert_eq!(err.kind(), "status");
+    // Older than the token in force, the two conflicting tokens are out of the question.
+    assert!(desk.replace(&both, now).expect("the newer token decides").len() == 1);
+    assert_eq!(kind(&desk, &text, now), Ok(()));
 }
 
 #[test]

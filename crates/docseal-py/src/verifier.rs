@@ -5,9 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use docseal::model::{DocumentType, TravelMode};
-use docseal::status::StatusLists;
-use docseal::trust::SignedListRules;
-use docseal::{Policy, Requirement, TrustList, VerifyingKey};
+use docseal::{Policy, Requirement};
+use docseal_desk::{Desk, Material, Named};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
@@ -20,60 +19,42 @@ use crate::{convert, errors};
 /// list tokens, each a path (a file, or a folder of `.cwt` files) or bytes. The policy:
 /// `max_age` (seconds a copy may be old), `require_class`, `min_age`, `travel_mode` (`air`,
 /// `rail`), `document_type` (`passport`, `driving-licence`, `temporary-pass`),
-/// `allow_unchecked_status` (accept a credential whose status list was not loaded).
+/// `allow_unchecked_status` (accept a credential whose status list was not loaded),
+/// `max_status_age` (seconds). The setup follows the desk's rules (docseal-desk):
+/// `trust_sequence` refuses a signed list below it; an overdue signed list refuses every
+/// verification unless `accept_overdue_trust`; a status list decides only its signer's
+/// issuer's credentials; two different tokens of one time are refused.
 #[pyclass(module = "docseal", frozen)]
 pub(crate) struct Verifier {
     inner: docseal::Verifier,
 }
 
-/// Text given either as a path to read or as the text itself.
-fn text_or_file(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<u8>> {
+/// Text given either as a path to read (a regular file, read with the desk's bound) or as
+/// the text itself.
+fn text_or_file(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResult<Named> {
     if let Ok(bytes) = value.extract::<Vec<u8>>()
         && !value.is_instance_of::<pyo3::types::PyString>()
     {
-        return Ok(bytes);
+        return Ok(Named::new(format!("the {what} bytes"), bytes));
     }
     if let Ok(path) = value.extract::<PathBuf>() {
         let looks_like_content = value
             .extract::<String>()
             .is_ok_and(|t| t.trim_start().starts_with('{') || t.trim_start().starts_with("-----BEGIN"));
         if !looks_like_content {
-            return std::fs::read(&path).map_err(|e| errors::usage(py, format!("{what} {}: {e}", path.display())));
+            let bytes = docseal_desk::read_file(&path, docseal_desk::MAX_FILE_BYTES)
+                .map_err(|e| errors::usage(py, format!("{what}: {e}")))?;
+            return Ok(Named::new(path.display().to_string(), bytes));
         }
     }
     value
         .extract::<String>()
-        .map(String::into_bytes)
+        .map(|text| Named::new(format!("the {what} text"), text.into_bytes()))
         .map_err(|_| errors::usage(py, format!("{what} must be a path, text or bytes")))
 }
 
-fn load_trust(
-    py: Python<'_>,
-    trust: &Bound<'_, PyAny>,
-    anchor: Option<&Bound<'_, PyAny>>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> PyResult<TrustList> {
-    let bytes = text_or_file(py, trust, "trust list").map_err(|e| errors::trust(py, e.to_string()))?;
-    match anchor {
-        None => {
-            let text = std::str::from_utf8(&bytes)
-                .ok()
-                .filter(|t| t.trim_start().starts_with('{'))
-                .ok_or_else(|| errors::trust(py, "not a JSON trust list; a signed list needs trust_anchor"))?;
-            TrustList::from_json(text).map_err(|e| errors::from_docseal(py, &e))
-        }
-        Some(anchor) => {
-            let pem = text_or_file(py, anchor, "trust anchor")?;
-            let pem = String::from_utf8(pem).map_err(|_| errors::trust(py, "the trust anchor is not PEM text"))?;
-            let anchor = VerifyingKey::from_spki_pem(&pem).map_err(|e| errors::trust(py, e.to_string()))?;
-            TrustList::from_signed_with(&bytes, &anchor, now, SignedListRules::default())
-                .map(|(list, _)| list)
-                .map_err(|e| errors::from_docseal(py, &e))
-        }
-    }
-}
-
-fn status_tokens(py: Python<'_>, status: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<u8>>> {
+/// The status tokens: bytes, or paths of files or folders of `.cwt` files.
+fn status_tokens(py: Python<'_>, status: &Bound<'_, PyAny>) -> PyResult<Vec<Named>> {
     let items: Vec<Bound<'_, PyAny>> =
         if status.is_instance_of::<PyList>() || status.is_instance_of::<pyo3::types::PyTuple>() {
             status.try_iter()?.collect::<PyResult<_>>()?
@@ -81,31 +62,32 @@ fn status_tokens(py: Python<'_>, status: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<
             vec![status.clone()]
         };
     let mut tokens = Vec::new();
-    for item in items {
+    let unreadable = |e: docseal_desk::SetupError| errors::status(py, e.to_string());
+    for (i, item) in items.into_iter().enumerate() {
         if let Ok(bytes) = item.extract::<Vec<u8>>()
             && !item.is_instance_of::<pyo3::types::PyString>()
         {
-            tokens.push(bytes);
+            tokens.push(Named::new(format!("status token #{i}"), bytes));
             continue;
         }
         let path: PathBuf = item.extract().map_err(|_| errors::status(py, "status: paths or bytes"))?;
-        let read =
-            |p: &std::path::Path| std::fs::read(p).map_err(|e| errors::status(py, format!("{}: {e}", p.display())));
-        if path.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(&path)
-                .map_err(|e| errors::status(py, format!("{}: {e}", path.display())))?
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "cwt"))
-                .collect();
-            files.sort();
-            for file in files {
-                tokens.push(read(&file)?);
-            }
-        } else {
-            tokens.push(read(&path)?);
+        for file in docseal_desk::status_files(&[path]).map_err(unreadable)? {
+            let bytes = docseal_desk::read_file(&file, docseal_desk::MAX_FILE_BYTES).map_err(unreadable)?;
+            tokens.push(Named::new(file.display().to_string(), bytes));
         }
     }
     Ok(tokens)
+}
+
+/// A desk's refusal of the setup as the exception of its kind.
+fn setup_error(py: Python<'_>, e: docseal_desk::SetupError) -> PyErr {
+    match e {
+        docseal_desk::SetupError::Status { error, .. } | docseal_desk::SetupError::Trust { error, .. } => {
+            errors::from_docseal(py, &error)
+        }
+        other if other.kind() == "status" => errors::status(py, other.to_string()),
+        other => errors::trust(py, other.to_string()),
+    }
 }
 
 /// Texts per step of `verify_many`'s pipeline: many Ed25519 batches, little memory.
@@ -142,7 +124,8 @@ fn json_line(out: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>) -> std::io::Res
 impl Verifier {
     #[new]
     #[pyo3(signature = (trust, *, trust_anchor=None, status=None, max_age=None, require_class=None,
-        min_age=None, travel_mode=None, document_type=None, allow_unchecked_status=false, at=None))]
+        min_age=None, travel_mode=None, document_type=None, allow_unchecked_status=false, at=None,
+        trust_sequence=None, accept_overdue_trust=false, max_status_age=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -156,10 +139,21 @@ impl Verifier {
         document_type: Option<String>,
         allow_unchecked_status: bool,
         at: Option<&Bound<'_, PyAny>>,
+        trust_sequence: Option<u64>,
+        accept_overdue_trust: bool,
+        max_status_age: Option<f64>,
     ) -> PyResult<Self> {
         let now = convert::instant(py, at)?;
-        let list = load_trust(py, trust, trust_anchor, now)?;
         let mut policy = Policy::default();
+        if accept_overdue_trust {
+            policy = policy.accepting_overdue_trust();
+        }
+        if let Some(seconds) = max_status_age {
+            if !(seconds.is_finite() && seconds >= 0.0) {
+                return Err(errors::usage(py, "max_status_age must be a number of seconds, 0 or more"));
+            }
+            policy = policy.with_max_status_age(Duration::from_secs_f64(seconds));
+        }
         if let Some(seconds) = max_age {
             if !(seconds.is_finite() && seconds >= 0.0) {
                 return Err(errors::usage(py, "max_age must be a number of seconds, 0 or more"));
@@ -194,17 +188,13 @@ impl Verifier {
         if allow_unchecked_status {
             policy = policy.allow_unchecked_status();
         }
-        let mut inner = docseal::Verifier::new(list).with_policy(policy);
-        if let Some(status) = status {
-            let mut lists = StatusLists::new();
-            for token in status_tokens(py, status)? {
-                lists
-                    .add(&token, inner.trust_list(), inner.policy().limits())
-                    .map_err(|e| errors::from_docseal(py, &e))?;
-            }
-            inner = inner.with_status_lists(lists);
-        }
-        Ok(Self { inner })
+        let material = Material {
+            trust: Some(text_or_file(py, trust, "trust list").map_err(|e| errors::trust(py, e.to_string()))?),
+            anchor: trust_anchor.map(|a| text_or_file(py, a, "trust anchor")).transpose()?,
+            status: status.map(|s| status_tokens(py, s)).transpose()?.unwrap_or_default(),
+        };
+        let desk = Desk::open(&material, policy, trust_sequence, now).map_err(|e| setup_error(py, e))?;
+        Ok(Self { inner: desk.set().verifier().clone() })
     }
 
     /// Verifies one payload at `at` (None for now; an RFC 3339 string or an aware datetime).

@@ -36,7 +36,9 @@ impl Harness {
         let list = serde_json::json!({"version": 1, "issuers": [{"name": "Fuzz TMB", "public_key": pem}]});
         std::fs::write(&trust, list.to_string()).expect("the trust list written");
         let config = Config {
-            sources: Sources { trust, trust_anchor: None, status_dir: None },
+            sources: Sources { trust, trust_anchor: None, status: Vec::new() },
+            trust_sequence: None,
+            state_dir: None,
             policy: docseal::Policy::default(),
             limits: Limits {
                 image_pixels: 1_000_000,

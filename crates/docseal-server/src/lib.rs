@@ -42,7 +42,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 
-pub use state::Sources;
+pub use docseal_desk::{Sources, StateDir};
 
 /// Why the service could not start (or load its files).
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +56,9 @@ pub enum ServeError {
         /// Why.
         reason: String,
     },
+    /// The trust list, anchor or status lists were refused by the desk's rules.
+    #[error(transparent)]
+    Setup(#[from] docseal_desk::SetupError),
     /// The listening socket.
     #[error("cannot listen on {addr}: {reason}")]
     Listen {
@@ -113,6 +116,10 @@ impl Default for Limits {
 pub struct Config {
     /// The trust material's files.
     pub sources: Sources,
+    /// The lowest signed trust-list sequence accepted (`--trust-sequence`).
+    pub trust_sequence: Option<u64>,
+    /// Where the highest accepted sequence is kept across restarts (`--state-dir`).
+    pub state_dir: Option<PathBuf>,
     /// The verification policy every request starts from (skew, max age, ...).
     pub policy: Policy,
     /// The limits.
@@ -218,7 +225,13 @@ fn router(app: Arc<App>) -> Router {
 
 /// Loads the files and starts the request grouping task (inside a tokio runtime).
 fn app(config: &Config) -> Result<Arc<App>, ServeError> {
-    let current = Arc::new(state::Current::load(config.sources.clone(), config.policy.clone(), chrono::Utc::now())?);
+    let current = Arc::new(state::Current::load(
+        config.sources.clone(),
+        config.policy.clone(),
+        config.trust_sequence,
+        config.state_dir.clone().map(StateDir::new),
+        chrono::Utc::now(),
+    )?);
     let coalesce = coalesce::start(Arc::clone(&current));
     let keys = config.api_keys.as_deref().map(keys::ApiKeys::load).transpose()?;
     Ok(Arc::new(App {
@@ -331,14 +344,18 @@ async fn reload_loop(app: Arc<App>, every: Duration) {
             tokio::task::spawn_blocking(move || app.current.reload_if_changed(chrono::Utc::now())).await
         };
         match reloaded {
-            Ok(Ok(true)) => {
+            Ok(Ok(Some(refused))) => {
                 app.metrics.reloaded(true);
                 log(&serde_json::json!({"event": "reloaded"}));
+                for older in refused {
+                    log(
+                        &serde_json::json!({"event": "status_token_refused", "reason": older.to_string(), "kept": "the newer token"}),
+                    );
+                }
             }
-            Ok(Ok(false)) => {}
+            Ok(Ok(None)) => {}
             Ok(Err(e)) => {
                 app.metrics.reloaded(false);
-                app.current.mark_seen();
                 log(
                     &serde_json::json!({"event": "reload_failed", "reason": e.to_string(), "kept": "the previous set"}),
                 );

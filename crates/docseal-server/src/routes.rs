@@ -158,8 +158,8 @@ pub(crate) async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, body
     }
     let now = instant(request.at.as_deref())?;
     let loaded = app.current.get();
-    let asked = with_questions(&loaded.verifier, app.current.policy(), request.require)?;
-    let verifier = asked.as_ref().unwrap_or(&loaded.verifier);
+    let asked = with_questions(loaded.verifier(), app.current.policy(), request.require)?;
+    let verifier = asked.as_ref().unwrap_or(loaded.verifier());
     let result = verifier.verify_any(request.payload.trim(), now);
     app.metrics.verdict(verdict_kind(&result));
     let answer = answer_bytes(&result);
@@ -184,8 +184,8 @@ pub(crate) async fn verify_batch(
     }
     let now = instant(request.at.as_deref())?;
     let loaded = app.current.get();
-    let asked = with_questions(&loaded.verifier, app.current.policy(), request.require)?;
-    let verifier = asked.unwrap_or_else(|| loaded.verifier.clone());
+    let asked = with_questions(loaded.verifier(), app.current.policy(), request.require)?;
+    let verifier = asked.unwrap_or_else(|| loaded.verifier().clone());
     // The bulk path uses every core: off the async workers. The answers are written as
     // the lines of `verify --bulk --json`, joined into `{"results": [...]}`.
     let answered = tokio::task::spawn_blocking(move || {
@@ -249,7 +249,7 @@ pub(crate) async fn verify_image(
                 codes.iter().find(|c| c.text.starts_with("DS1:") || c.text.starts_with("HC1:")).or(codes.first());
             match payload {
                 Some(code) => {
-                    let result = loaded.verifier.verify_any(code.text.trim(), now);
+                    let result = loaded.verifier().verify_any(code.text.trim(), now);
                     (verdict_kind(&result), docseal::json::answer(&result))
                 }
                 None => ("scan", json!({"valid": false, "error": {"kind": "scan", "message": "no code in the image"}})),
@@ -287,7 +287,17 @@ async fn image_of(headers: &HeaderMap, body: Bytes) -> Result<Bytes, Refusal> {
     Err(bad_request(StatusCode::BAD_REQUEST, "multipart body without an image field or file"))
 }
 
-pub(crate) async fn health() -> Response {
+/// `ok`, or 503 with `trust-list-overdue` while the signed trust list in force is past its
+/// next update (every verification is then refused): a load balancer drains this instance
+/// until a fresh list is loaded.
+pub(crate) async fn health(State(app): State<Arc<App>>) -> Response {
+    let loaded = app.current.get();
+    let now = Utc::now();
+    if loaded.trust_overdue(now) && !app.current.policy().accepts_overdue_trust() {
+        let next_update = loaded.trust_info().map(|i| i.next_update.to_rfc3339());
+        let body = json!({"status": "trust-list-overdue", "next_update": next_update});
+        return (StatusCode::SERVICE_UNAVAILABLE, json_response(&body)).into_response();
+    }
     json_response(&json!({"status": "ok"}))
 }
 
@@ -295,9 +305,9 @@ pub(crate) async fn trust(State(app): State<Arc<App>>, headers: HeaderMap) -> Re
     app.authorize(&headers)?;
     let loaded = app.current.get();
     let now = Utc::now();
-    let keys: Vec<&str> = loaded.verifier.trust_list().keys().iter().map(docseal::TrustedKey::name).collect();
+    let keys: Vec<&str> = loaded.verifier().trust_list().keys().iter().map(docseal::TrustedKey::name).collect();
     let lists: Vec<Value> = loaded
-        .verifier
+        .verifier()
         .status_lists()
         .iter()
         .map(|l| {
@@ -307,12 +317,13 @@ pub(crate) async fn trust(State(app): State<Arc<App>>, headers: HeaderMap) -> Re
                 "age_seconds": (now - l.issued_at()).num_seconds(),
                 "expires_at": l.expires_at().map(|t| t.to_rfc3339()),
                 "signer": l.trusted_name(),
+                "authority": l.authority(),
             })
         })
         .collect();
-    let info = loaded.trust_info.as_ref();
+    let info = loaded.trust_info();
     Ok(json_response(&json!({
-        "loaded_at": loaded.loaded_at.to_rfc3339(),
+        "loaded_at": loaded.loaded_at().to_rfc3339(),
         "keys": keys,
         "signed": info.is_some(),
         "provider": info.map(|i| i.provider.clone()),

@@ -47,7 +47,9 @@ fn key() -> SigningKey {
 
 fn config(trust: &Path, limits: Limits) -> Config {
     Config {
-        sources: Sources { trust: trust.to_owned(), trust_anchor: None, status_dir: None },
+        sources: Sources { trust: trust.to_owned(), trust_anchor: None, status: Vec::new() },
+        trust_sequence: None,
+        state_dir: None,
         policy: Policy::default(),
         limits,
         reload_every: Duration::from_millis(100),
@@ -363,4 +365,108 @@ async fn shutdown_drains_the_requests_in_flight() {
     let results: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(results["results"].as_array().map(Vec::len), Some(1000));
     assert!(TcpStream::connect(addr).await.is_err(), "no new connection after the stop");
+}
+
+/// A signed trust list of `keys` (name, key, bound `iss`, documents) at `sequence`.
+fn signed_trust(
+    anchor: &SigningKey,
+    keys: &[(&str, &SigningKey, &str, docseal::Scope)],
+    sequence: u64,
+    next_update: chrono::DateTime<chrono::Utc>,
+) -> Vec<u8> {
+    let mut list = docseal::TrustList::new();
+    for (name, key, iss, scope) in keys {
+        list.add(docseal::TrustedKey::new(*name, key.verifying_key()).with_issuer(*iss).with_scopes(vec![*scope]));
+    }
+    let info =
+        docseal::trust::TrustListInfo { provider: "test".into(), date: chrono::Utc::now(), sequence, next_update };
+    list.sign(anchor, &info).unwrap()
+}
+
+/// Writes `bytes` to `path` as a deploy would: a new file renamed over the old one.
+fn deploy(path: &Path, bytes: &[u8]) {
+    let staged = path.with_extension("staged");
+    std::fs::write(&staged, bytes).unwrap();
+    std::fs::rename(&staged, path).unwrap();
+}
+
+/// The error kind (or "valid") of `text` at the server, polled until it is `want` or 3 s passed.
+async fn kind_becomes(addr: SocketAddr, text: &str, want: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let answer = verify(addr, text).await.1;
+        let kind = answer["error"]["kind"].as_str().unwrap_or("valid").to_owned();
+        if kind == want || started.elapsed() > Duration::from_secs(3) {
+            return kind;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rollbacks_are_refused_and_an_overdue_list_drains_the_instance() {
+    use docseal::Scope;
+    use docseal::status::{Bits, Status, StatusList, StatusListToken, StatusRef};
+    let dir = tempfile::tempdir().unwrap();
+    let (anchor, authority, status_key) = (key(), key(), key());
+    let now = chrono::Utc::now();
+    let licence = Scope::Document(docseal::model::DocumentType::DrivingLicence);
+    let with_key = [("TMB", &authority, "TMB", licence), ("TMB status", &status_key, "TMB", Scope::StatusList)];
+    let without_key = [("TMB status", &status_key, "TMB", Scope::StatusList)];
+    let later = now + chrono::Duration::days(30);
+    let (trust, anchor_pem, status) =
+        (dir.path().join("trust.cose"), dir.path().join("root.pub"), dir.path().join("status"));
+    std::fs::write(&anchor_pem, anchor.verifying_key().to_spki_pem().unwrap()).unwrap();
+    std::fs::create_dir(&status).unwrap();
+    let uri = "https://tmb.example/status/1";
+    let token = |suspended: bool, iat: chrono::DateTime<chrono::Utc>| {
+        let mut list = StatusList::new(Bits::Two, 64).unwrap();
+        if suspended {
+            list.set(5, Status::Suspended).unwrap();
+        }
+        StatusListToken::sign(&status_key, uri, &list, iat.timestamp(), later.timestamp(), None).unwrap()
+    };
+    deploy(&trust, &signed_trust(&anchor, &with_key, 8, later));
+    deploy(&status.join("1.cwt"), &token(true, now - chrono::Duration::minutes(10)));
+    let issuer = Issuer::new(authority.clone_for_test(), "TMB").unwrap();
+    let prepared =
+        issuer.prepare(&docseal::samples::licence().into()).unwrap().with_status(StatusRef::new(uri, 5).unwrap());
+    let text = issuer.issue_prepared(&prepared, now - chrono::Duration::minutes(5)).unwrap().text;
+    let mut config = config(&trust, Limits::default());
+    config.sources = Sources { trust: trust.clone(), trust_anchor: Some(anchor_pem), status: vec![status.clone()] };
+    config.state_dir = Some(dir.path().join("state"));
+    let server = start(config).await;
+    assert_eq!(kind_becomes(server.addr, &text, "suspended").await, "suspended");
+
+    // An older status token (entry 5 valid again) does not replace the suspension.
+    deploy(&status.join("1.cwt"), &token(false, now - chrono::Duration::minutes(20)));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(kind_becomes(server.addr, &text, "valid").await, "suspended");
+
+    // Sequence 9 removes the key; sequence 8, shown again, does not bring it back.
+    deploy(&trust, &signed_trust(&anchor, &without_key, 9, later));
+    assert_eq!(kind_becomes(server.addr, &text, "unknown-kid").await, "unknown-kid");
+    deploy(&trust, &signed_trust(&anchor, &with_key, 8, later));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(kind_becomes(server.addr, &text, "suspended").await, "unknown-kid");
+    assert_eq!(std::fs::read_to_string(dir.path().join("state/trust-sequence")).unwrap().trim(), "9");
+    let (_, body) = request(server.addr, "GET", "/metrics", b"").await;
+    assert!(String::from_utf8(body).unwrap().contains(r#"docseal_reloads_total{outcome="failed"} 1"#));
+
+    // A list due in 2 s: valid answers stop when it falls due, and health says 503.
+    let due = chrono::Utc::now() + chrono::Duration::seconds(2);
+    deploy(&status.join("1.cwt"), &token(false, now - chrono::Duration::minutes(1)));
+    deploy(&trust, &signed_trust(&anchor, &with_key, 10, due));
+    assert_eq!(kind_becomes(server.addr, &text, "valid").await, "valid");
+    assert_eq!(request(server.addr, "GET", "/v1/health", b"").await.0, 200);
+    tokio::time::sleep((due - chrono::Utc::now()).to_std().unwrap_or_default() + Duration::from_millis(200)).await;
+    let (status_code, answer) = verify(server.addr, &text).await;
+    assert_eq!(
+        (status_code, answer["valid"].as_bool(), answer["error"]["kind"].as_str()),
+        (200, Some(false), Some("trust-list")),
+        "{answer}"
+    );
+    let (status_code, body) = request(server.addr, "GET", "/v1/health", b"").await;
+    assert_eq!(status_code, 503, "{}", String::from_utf8_lossy(&body));
+    server.stop().await;
 }

@@ -4,8 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use docseal::model::{DocumentType, TravelMode};
 use docseal::status::StatusLists;
-use docseal::trust::SignedListRules;
-use docseal::{Policy, Requirement, TrustList, Verifier, VerifyingKey};
+use docseal::{Policy, Requirement, Verifier};
+use docseal_desk::{Material, Named};
 use serde_json::json;
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -15,6 +15,11 @@ use crate::DeskError;
 #[wasm_bindgen]
 #[derive(Debug, Clone)]
 pub struct Desk {
+    /// The lists, loaded and kept by docseal-desk's rules (no lower trust sequence, no older
+    /// status list, conflicts refused).
+    loaded: std::sync::Arc<docseal_desk::Desk>,
+    material: Material,
+    /// The set's verifier with the page's questions.
     verifier: Verifier,
 }
 
@@ -37,7 +42,25 @@ impl Desk {
     #[wasm_bindgen(constructor)]
     #[must_use]
     pub fn new() -> Self {
-        Self { verifier: Verifier::new(TrustList::new()) }
+        let material = Material::default();
+        // safe: an empty material has no trust list or token that could be refused.
+        #[allow(clippy::expect_used)]
+        let loaded = docseal_desk::Desk::open(&material, Policy::default(), None, DateTime::<Utc>::MIN_UTC)
+            .expect("an empty desk loads");
+        let verifier = loaded.set().verifier().clone();
+        Self { loaded: std::sync::Arc::new(loaded), material, verifier }
+    }
+
+    /// Loads `material` by the desk's rules and keeps the page's questions.
+    fn load(&mut self, material: Material, now: DateTime<Utc>) -> Result<(), docseal_desk::SetupError> {
+        let refused = self.loaded.replace(&material, now)?;
+        if let Some(older) = refused.into_iter().next() {
+            return Err(older);
+        }
+        let questions = self.verifier.policy().clone();
+        self.verifier = self.loaded.set().verifier().clone().with_policy(questions);
+        self.material = material;
+        Ok(())
     }
 
     /// Loads a trust list in place of the current one, and drops the status lists (they were
@@ -51,26 +74,21 @@ impl Desk {
     #[wasm_bindgen(js_name = loadTrust)]
     pub fn load_trust(&mut self, bytes: &[u8], anchor_pem: Option<String>, now: &str) -> Result<String, DeskError> {
         let now = parse_time("now", now)?;
-        let refused = |e: docseal::Error| DeskError::Trust { kind: e.kind().to_string(), reason: e.to_string() };
-        let (list, info) = match anchor_pem {
-            None => {
-                let text =
-                    std::str::from_utf8(bytes).ok().filter(|t| t.trim_start().starts_with('{')).ok_or_else(|| {
-                        DeskError::Trust {
-                            kind: "trust".into(),
-                            reason: "not a JSON trust list; a signed list needs its anchor key".into(),
-                        }
-                    })?;
-                (TrustList::from_json(text).map_err(refused)?, None)
-            }
-            Some(pem) => {
-                let anchor = VerifyingKey::from_spki_pem(&pem)
-                    .map_err(|e| DeskError::Trust { kind: "anchor".into(), reason: e.to_string() })?;
-                let (list, info) =
-                    TrustList::from_signed_with(bytes, &anchor, now, SignedListRules::default()).map_err(refused)?;
-                (list, Some(info))
-            }
+        let material = Material {
+            trust: Some(Named::new("the trust list", bytes.to_vec())),
+            anchor: anchor_pem.map(|pem| Named::new("the anchor key", pem.into_bytes())),
+            status: Vec::new(),
         };
+        self.load(material, now).map_err(|e| {
+            let kind = match &e {
+                docseal_desk::SetupError::Anchor { .. } => "anchor".to_owned(),
+                docseal_desk::SetupError::Trust { error, .. } => error.kind().to_string(),
+                other => other.kind().to_owned(),
+            };
+            DeskError::Trust { kind, reason: e.to_string() }
+        })?;
+        let set = self.loaded.set();
+        let (list, info) = (set.verifier().trust_list(), set.trust_info());
         let names: Vec<&str> = list.keys().iter().map(docseal::TrustedKey::name).collect();
         let summary = json!({
             "signed": info.is_some(),
@@ -80,8 +98,6 @@ impl Desk {
             "next_update": info.as_ref().map(|i| i.next_update.to_rfc3339()),
             "overdue": info.as_ref().is_some_and(|i| now >= i.next_update),
         });
-        let policy = self.verifier.policy().clone();
-        self.verifier = Verifier::new(list).with_policy(policy);
         Ok(summary.to_string())
     }
 
@@ -92,24 +108,36 @@ impl Desk {
     /// [`DeskError::Status`] when the token is refused; the lists loaded before stay.
     #[wasm_bindgen(js_name = addStatusList)]
     pub fn add_status_list(&mut self, token: &[u8]) -> Result<String, DeskError> {
-        let mut lists = self.verifier.status_lists().clone();
-        let added = lists
-            .add(token, self.verifier.trust_list(), self.verifier.policy().limits())
-            .map_err(|e| DeskError::Status { kind: e.kind().to_string(), reason: e.to_string() })?;
+        let refused = |e: docseal::Error| DeskError::Status { kind: e.kind().to_string(), reason: e.to_string() };
+        // Decoded on its own for the summary; the desk's rules decide whether it is taken.
+        let mut alone = StatusLists::new();
+        let added = alone.add(token, self.verifier.trust_list(), self.verifier.policy().limits()).map_err(refused)?;
+        let mut material = self.material.clone();
+        material.status.push(Named::new(format!("status token #{}", material.status.len() + 1), token.to_vec()));
+        self.load(material, added.issued_at()).map_err(|e| DeskError::Status {
+            kind: match &e {
+                docseal_desk::SetupError::Status { error, .. } => error.kind().to_string(),
+                other => other.kind().to_owned(),
+            },
+            reason: e.to_string(),
+        })?;
         let summary = json!({
             "uri": added.uri(),
             "issued_at": added.issued_at().to_rfc3339(),
             "expires_at": added.expires_at().map(|t| t.to_rfc3339()),
             "signer": added.trusted_name(),
         });
-        self.verifier = self.verifier.clone().with_status_lists(lists);
         Ok(summary.to_string())
     }
 
     /// Forgets the status lists.
     #[wasm_bindgen(js_name = clearStatusLists)]
     pub fn clear_status_lists(&mut self) {
-        self.verifier = self.verifier.clone().with_status_lists(StatusLists::new());
+        let mut material = self.material.clone();
+        material.status.clear();
+        // The trust list in force loaded already; with no token offered, nothing can be
+        // refused but a trust list that fell overdue, which then keeps deciding nothing.
+        let _ = self.load(material, DateTime::<Utc>::MIN_UTC);
     }
 
     /// How many status lists are loaded.

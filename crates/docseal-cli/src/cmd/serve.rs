@@ -16,12 +16,20 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, Failure> {
     if args.allow_unchecked_status {
         policy = policy.allow_unchecked_status();
     }
+    if let Some(age) = args.max_status_age {
+        policy = policy.with_max_status_age(age);
+    }
+    if args.accept_overdue_trust {
+        policy = policy.accepting_overdue_trust();
+    }
     let config = Config {
         sources: Sources {
             trust: args.trust.clone(),
             trust_anchor: args.trust_anchor.clone(),
-            status_dir: args.status.clone(),
+            status: args.status.clone(),
         },
+        trust_sequence: args.trust_sequence,
+        state_dir: args.state_dir.clone(),
         policy,
         limits: Limits {
             body_bytes: args.max_body,

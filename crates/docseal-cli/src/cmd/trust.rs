@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 use docseal::SigningKey;
-use docseal::trust::{SignedListRules, TrustList, TrustListInfo};
+use docseal::trust::{TrustList, TrustListInfo};
 use serde_json::json;
 
 use crate::Failure;
@@ -37,12 +37,12 @@ pub(crate) fn run(command: &TrustCommand) -> Result<ExitCode, Failure> {
         }
         TrustCommand::Show { file, trust_anchor, at } => {
             let now = at.unwrap_or_else(Utc::now);
-            let (list, info) = super::verify::load_trust(
-                file,
-                trust_anchor.as_deref(),
-                SignedListRules::default().accepting_overdue(),
-                now,
-            )?;
+            // Shown even when overdue: `show` is how an operator finds out.
+            let policy = docseal::Policy::default().accepting_overdue_trust();
+            let desk = super::verify::open_desk(file, trust_anchor.as_deref(), &[], policy, None, now)?
+                .map_err(Failure::usage)?;
+            let set = desk.set();
+            let (list, info) = (set.verifier().trust_list(), set.trust_info());
             let entries: Vec<_> = list
                 .keys()
                 .iter()
@@ -61,7 +61,7 @@ pub(crate) fn run(command: &TrustCommand) -> Result<ExitCode, Failure> {
                 .collect();
             let mut out = json!({"signed": info.is_some(), "entries": entries});
             if let Some(info) = info {
-                out["provider"] = info.provider.into();
+                out["provider"] = info.provider.clone().into();
                 out["sequence"] = info.sequence.into();
                 out["date"] = info.date.to_rfc3339().into();
                 out["next_update"] = info.next_update.to_rfc3339().into();

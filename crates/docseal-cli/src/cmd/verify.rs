@@ -1,54 +1,58 @@
 use std::process::ExitCode;
 
+use std::path::{Path, PathBuf};
+
 use chrono::Utc;
 use docseal::model::DocumentType;
-use docseal::status::StatusLists;
-use docseal::trust::{SignedListRules, TrustListInfo};
-use docseal::{AnyVerified, Policy, Requirement, TrustList, Verifier, VerifyingKey};
+use docseal::{AnyVerified, Policy, Requirement, Verifier};
+use docseal_desk::{Desk, SetupError, Sources};
 
 use crate::Failure;
 use crate::cli::VerifyArgs;
-use crate::files::{read_bytes, read_input, read_payload};
+use crate::files::read_payload;
 use crate::human;
 
-/// The trust list: JSON, or signed and checked against the pinned anchor at `now`.
-pub(crate) fn load_trust(
-    path: &std::path::Path,
-    anchor: Option<&std::path::Path>,
-    rules: SignedListRules,
+/// The desk of one command: the trust list (and its anchor) and the status tokens, loaded by
+/// the desk's rules at `now`. A refused status token is a refusal of kind `status` (or
+/// `limit`) naming the file (`Ok(Err(..))`); anything else wrong with the setup is a usage
+/// error.
+pub(crate) fn open_desk(
+    trust: &Path,
+    anchor: Option<&Path>,
+    status: &[PathBuf],
+    policy: Policy,
+    floor: Option<u64>,
     now: chrono::DateTime<Utc>,
-) -> Result<(TrustList, Option<TrustListInfo>), Failure> {
-    let named = |e: docseal::Error| Failure::usage(format!("{}: {e}", path.display()));
-    let Some(anchor) = anchor else {
-        let bytes = read_bytes(path)?;
-        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-            return Err(Failure::usage(format!(
-                "{}: not a JSON trust list; a signed list needs --trust-anchor",
-                path.display()
-            )));
+) -> Result<Result<Desk, docseal::Error>, Failure> {
+    let sources =
+        Sources { trust: trust.to_owned(), trust_anchor: anchor.map(Path::to_owned), status: status.to_vec() };
+    let opened = sources.read().and_then(|material| Desk::open(&material, policy, floor, now));
+    let desk = match opened {
+        Ok(desk) => desk,
+        Err(SetupError::Status { source_name, error }) => return Ok(Err(named_refusal(&source_name, error))),
+        Err(e @ (SetupError::StatusConflict { .. } | SetupError::StatusRollback { .. })) => {
+            return Ok(Err(docseal::Error::Status { reason: e.to_string() }));
         }
-        let text = String::from_utf8(bytes).map_err(|_| Failure::usage(format!("{}: not UTF-8", path.display())))?;
-        return Ok((TrustList::from_json(&text).map_err(named)?, None));
+        Err(e) => return Err(Failure::usage(e)),
     };
-    let anchor_key = VerifyingKey::from_spki_pem(&read_input(anchor)?)
-        .map_err(|e| Failure::usage(format!("{}: {e}", anchor.display())))?;
-    let (list, info) = TrustList::from_signed_with(&read_bytes(path)?, &anchor_key, now, rules).map_err(named)?;
-    if now >= info.next_update {
-        eprintln!("docseal: warning: trust list {} was due for replacement at {}", path.display(), info.next_update);
+    if let Some(info) = desk.set().trust_info()
+        && now >= info.next_update
+    {
+        eprintln!("docseal: warning: trust list {} was due for replacement at {}", trust.display(), info.next_update);
     }
-    Ok((list, Some(info)))
+    Ok(Ok(desk))
 }
 
-pub(crate) fn verifier(args: &VerifyArgs) -> Result<Verifier, Failure> {
-    let now = args.at.unwrap_or_else(Utc::now);
-    let mut rules = SignedListRules::default();
-    if let Some(sequence) = args.trust_sequence {
-        rules = rules.after_sequence(sequence);
+/// A status token's refusal, naming its file.
+fn named_refusal(source: &str, error: docseal::Error) -> docseal::Error {
+    match error {
+        docseal::Error::Status { reason } => docseal::Error::Status { reason: format!("{source}: {reason}") },
+        other => other,
     }
-    if args.accept_overdue_trust {
-        rules = rules.accepting_overdue();
-    }
-    let (trust, _) = load_trust(&args.trust, args.trust_anchor.as_deref(), rules, now)?;
+}
+
+/// The policy `verify`'s flags ask for.
+fn policy(args: &VerifyArgs) -> Result<Policy, Failure> {
     let mut policy = Policy::default().with_clock_skew(args.skew);
     if args.accept_overdue_trust {
         policy = policy.accepting_overdue_trust();
@@ -93,58 +97,29 @@ pub(crate) fn verifier(args: &VerifyArgs) -> Result<Verifier, Failure> {
         };
         policy = policy.require(Requirement::DocumentType(t));
     }
-    Ok(Verifier::new(trust).with_policy(policy))
-}
-
-/// The `--status` tokens, each checked against the trust list. A token that fails is a
-/// refusal of kind `status` (or `limit`), reported like a credential's, naming the file.
-fn status_lists(
-    paths: &[std::path::PathBuf],
-    verifier: &Verifier,
-) -> Result<Result<StatusLists, docseal::Error>, Failure> {
-    let mut lists = StatusLists::new();
-    let mut files = Vec::with_capacity(paths.len());
-    for path in paths {
-        if path.is_dir() {
-            files.extend(crate::files::tokens_in(path)?);
-        } else {
-            files.push(path.clone());
-        }
-    }
-    for path in &files {
-        let bytes = read_bytes(path)?;
-        if let Err(e) = lists.add(&bytes, verifier.trust_list(), verifier.policy().limits()) {
-            return Ok(Err(match e {
-                docseal::Error::Status { reason } => {
-                    docseal::Error::Status { reason: format!("{}: {reason}", path.display()) }
-                }
-                other => other,
-            }));
-        }
-    }
-    Ok(Ok(lists))
+    Ok(policy)
 }
 
 /// A verifier with the default policy, the trust list and the status lists: what `render`
 /// checks before it draws a page.
 pub(crate) fn desk(
-    trust: &std::path::Path,
-    anchor: Option<&std::path::Path>,
-    status: &[std::path::PathBuf],
+    trust: &Path,
+    anchor: Option<&Path>,
+    status: &[PathBuf],
     now: chrono::DateTime<Utc>,
 ) -> Result<Verifier, Failure> {
-    let (trust, _) = load_trust(trust, anchor, SignedListRules::default(), now)?;
-    let verifier = Verifier::new(trust);
-    match status_lists(status, &verifier)? {
-        Ok(lists) => Ok(verifier.with_status_lists(lists)),
+    match open_desk(trust, anchor, status, Policy::default(), None, now)? {
+        Ok(desk) => Ok(desk.set().verifier().clone()),
         Err(e) => Err(Failure::Invalid(format!("status list refused ({}): {e}", e.kind()))),
     }
 }
 
 pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
-    let verifier = verifier(args)?;
-    let verifier = match status_lists(&args.status, &verifier)? {
-        Ok(lists) => verifier.with_status_lists(lists),
+    let now = args.at.unwrap_or_else(Utc::now);
+    let opened =
+        open_desk(&args.trust, args.trust_anchor.as_deref(), &args.status, policy(args)?, args.trust_sequence, now)?;
+    let verifier = match opened {
+        Ok(desk) => desk.set().verifier().clone(),
         Err(e) => {
             if args.json {
                 outln!("{}", docseal::json::invalid(&e));
