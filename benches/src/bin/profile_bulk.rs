@@ -57,7 +57,7 @@ fn main() {
         for _ in 0..rounds {
             out.clear();
             for r in &results {
-                json_line(&mut out, r.as_ref().unwrap());
+                json_line(&mut out, r.as_ref().unwrap().as_ds1().unwrap());
             }
         }
         println!("{} bytes per line", out.len() / results.len());

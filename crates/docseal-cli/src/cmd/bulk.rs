@@ -40,14 +40,11 @@ pub(crate) fn run(verifier: &Verifier, path: &Path, now: DateTime<Utc>) -> Resul
     let started = Instant::now();
     // Counting costs an atomic shared by the verifying threads: only for a bar on show.
     let counting = !progress.is_hidden();
-    let render = |out: &mut Vec<u8>, result: &docseal::Result<docseal::Verified<docseal::model::Credential>>| {
+    let render = |out: &mut Vec<u8>, result: &docseal::Result<docseal::AnyVerified>| {
         if counting {
             progress.inc(1);
         }
-        match result {
-            Ok(v) => docseal::json::write_valid_line(out, v),
-            Err(e) => docseal::json::write_invalid_line(out, e),
-        }
+        docseal::json::write_line(out, result)
     };
     let summary = verify_lines_into(verifier, input, now, CHUNK, render, out).map(|(summary, _)| summary);
     let summary = match summary {

@@ -6,8 +6,7 @@ use std::io::{self, BufRead};
 use chrono::{DateTime, Utc};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::Credential;
-use crate::verify::{Verified, Verifier};
+use crate::verify::{AnyVerified, Verifier};
 
 /// Counts of a streaming run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -104,7 +103,7 @@ impl<'v, R: BufRead> Chunks<'v, R> {
     }
 
     /// The next chunk's results; `None` after the last.
-    fn next_chunk(&mut self) -> io::Result<Option<Vec<Result<Verified<Credential>>>>> {
+    fn next_chunk(&mut self) -> io::Result<Option<Vec<Result<AnyVerified>>>> {
         let lines = self.next_lines(String::new())?;
         Ok(lines.map(|mut lines| verify_slots(&mut lines, |texts| self.verifier.verify_many(texts, self.now))))
     }
@@ -155,8 +154,8 @@ type Slot = std::result::Result<std::ops::Range<usize>, Error>;
 /// per slot, in order. The slots are taken; the text stays, to be reused.
 pub(super) fn verify_slots(
     lines: &mut Lines,
-    verify_texts: impl FnOnce(&[&str]) -> Vec<Result<Verified<Credential>>>,
-) -> Vec<Result<Verified<Credential>>> {
+    verify_texts: impl FnOnce(&[&str]) -> Vec<Result<AnyVerified>>,
+) -> Vec<Result<AnyVerified>> {
     let results = verify_texts(&lines.texts());
     if lines.slots.iter().all(Result::is_ok) {
         // No line refused early (the usual case): the results as they are, not moved again.
@@ -176,7 +175,7 @@ pub(super) fn verify_slots(
 }
 
 impl LineSummary {
-    pub(super) fn count(&mut self, result: &Result<Verified<Credential>>) {
+    pub(super) fn count(&mut self, result: &Result<AnyVerified>) {
         self.total += 1;
         match result {
             Ok(_) => self.valid += 1,
@@ -204,7 +203,7 @@ pub fn verify_lines<R: BufRead>(
     reader: R,
     now: DateTime<Utc>,
     chunk: usize,
-    mut sink: impl FnMut(&Result<Verified<Credential>>) -> io::Result<()>,
+    mut sink: impl FnMut(&Result<AnyVerified>) -> io::Result<()>,
 ) -> io::Result<LineSummary> {
     let mut summary = LineSummary::default();
     let mut chunks = Chunks::new(verifier, reader, now, chunk);

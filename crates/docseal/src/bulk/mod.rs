@@ -26,8 +26,7 @@ pub use lines::{LineSummary, verify_lines};
 pub use pipeline::verify_lines_into;
 
 use crate::error::Result;
-use crate::model::Credential;
-use crate::verify::{Pending, Verified, Verifier};
+use crate::verify::{AnyVerified, Pending, Verifier};
 
 /// Signatures per `verify_batch` call, and texts per chunk: the multiscalar multiplication's
 /// cost per point falls with its size (Pippenger's window grows from 6 to 8 bits between 256
@@ -46,9 +45,10 @@ const CHUNK_BUDGET: usize = 4 << 20;
 /// may inflate to the cap, twice over.
 fn held_bound(text: &str, max_inflated_len: usize) -> usize {
     let stored = 3 * text.len() + 256;
-    match text.strip_prefix(crate::codec::DS1_PREFIX).and_then(crate::codec::base45::first_byte) {
+    let body = text.strip_prefix(crate::codec::DS1_PREFIX).or_else(|| text.strip_prefix(crate::codec::HC1_PREFIX));
+    match body.and_then(crate::codec::base45::first_byte) {
         Some(0x78) => stored + 2 * max_inflated_len,
-        // Not `DS1:`, or not base45: refused before anything is inflated.
+        // No known prefix, or not base45: refused before anything is inflated.
         _ => stored,
     }
 }
@@ -80,8 +80,9 @@ mod par {
 }
 
 impl Verifier {
-    /// Verifies many payloads at `now`; the i-th result is what [`Verifier::verify`] gives
-    /// for the i-th text (the module docs give the batch rule that makes it so).
+    /// Verifies many payloads of any profile at `now` (each line's format detected by its
+    /// prefix); the i-th result is what [`Verifier::verify_any`] gives for the i-th text
+    /// (the module docs give the batch rule that makes it so).
     ///
     /// # Examples
     /// ```
@@ -97,11 +98,7 @@ impl Verifier {
     /// assert_eq!(results[1].as_ref().unwrap_err().kind(), "base45");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn verify_many<S: AsRef<str> + Sync>(
-        &self,
-        texts: &[S],
-        now: DateTime<Utc>,
-    ) -> Vec<Result<Verified<Credential>>> {
+    pub fn verify_many<S: AsRef<str> + Sync>(&self, texts: &[S], now: DateTime<Utc>) -> Vec<Result<AnyVerified>> {
         // Each chunk goes from text to result on one thread: no barrier between stages, and
         // what a chunk holds (bounded by CHUNK_BUDGET) is freed before the thread moves on.
         // Fewer texts than a batch per thread are spread over the threads all the same.
@@ -111,19 +108,15 @@ impl Verifier {
     }
 
     /// As [`Verifier::verify_many`], on the calling thread alone.
-    fn verify_on_this_thread<S: AsRef<str>>(
-        &self,
-        texts: &[S],
-        now: DateTime<Utc>,
-    ) -> Vec<Result<Verified<Credential>>> {
+    fn verify_on_this_thread<S: AsRef<str>>(&self, texts: &[S], now: DateTime<Utc>) -> Vec<Result<AnyVerified>> {
         let ranges = chunks(texts, BATCH, self.policy().limits().max_inflated_len);
         concat(ranges.into_iter().map(|range| self.verify_chunk(&texts[range], now)).collect(), texts.len())
     }
 
     /// One chunk: decode and look up keys, check the Ed25519 signatures as one batch
     /// (bisected on failure) and the others one by one, then claims and rules.
-    fn verify_chunk<S: AsRef<str>>(&self, texts: &[S], now: DateTime<Utc>) -> Vec<Result<Verified<Credential>>> {
-        let prepared: Vec<Result<Pending<'_>>> = texts.iter().map(|t| self.prepare(t.as_ref())).collect();
+    fn verify_chunk<S: AsRef<str>>(&self, texts: &[S], now: DateTime<Utc>) -> Vec<Result<AnyVerified>> {
+        let prepared: Vec<Result<Pending<'_>>> = texts.iter().map(|t| self.prepare_any(t.as_ref())).collect();
         let batchable: Vec<usize> =
             (0..prepared.len()).filter(|&i| prepared[i].as_ref().is_ok_and(screen::batchable)).collect();
         let items: Vec<&Pending<'_>> = batchable.iter().filter_map(|&i| prepared[i].as_ref().ok()).collect();
@@ -139,11 +132,14 @@ impl Verifier {
                 let pending = pending?;
                 match outcome {
                     // The batch held: the one candidate key (the screen's condition) signed it.
-                    Some(true) => self.finish(pending.parsed, pending.candidates, now),
-                    Some(false) => self.finish(pending.parsed, Vec::new(), now),
+                    Some(true) => {
+                        let signers = pending.candidates.clone();
+                        self.finish_any(pending, signers, now)
+                    }
+                    Some(false) => self.finish_any(pending, Vec::new(), now),
                     None => {
                         let signers = pending.verify_each();
-                        self.finish(pending.parsed, signers, now)
+                        self.finish_any(pending, signers, now)
                     }
                 }
             })

@@ -10,8 +10,7 @@ use chrono::{DateTime, Utc};
 
 use super::lines::{Chunks, LineSummary, Lines, verify_slots};
 use crate::error::Result;
-use crate::model::Credential;
-use crate::verify::{Verified, Verifier};
+use crate::verify::{AnyVerified, Verifier};
 
 /// One piece verified and rendered: its output bytes and its counts.
 struct Piece {
@@ -95,7 +94,7 @@ pub fn verify_lines_into<R: BufRead, W: Write + Send>(
     reader: R,
     now: DateTime<Utc>,
     chunk: usize,
-    render: impl Fn(&mut Vec<u8>, &Result<Verified<Credential>>) -> io::Result<()> + Sync + Send,
+    render: impl Fn(&mut Vec<u8>, &Result<AnyVerified>) -> io::Result<()> + Sync + Send,
     out: W,
 ) -> io::Result<(LineSummary, W)> {
     let workers = super::threads().max(1);
@@ -162,7 +161,7 @@ fn verify_lines_here<R: BufRead, W: Write>(
     reader: R,
     now: DateTime<Utc>,
     piece_lines: usize,
-    render: impl Fn(&mut Vec<u8>, &Result<Verified<Credential>>) -> io::Result<()>,
+    render: impl Fn(&mut Vec<u8>, &Result<AnyVerified>) -> io::Result<()>,
     mut out: W,
 ) -> io::Result<(LineSummary, W)> {
     let mut lines = Chunks::new(verifier, reader, now, piece_lines);
@@ -185,7 +184,7 @@ fn verify_pieces(
     Pool { verifier, now, texts, outputs }: Pool<'_>,
     pieces: &Mutex<Receiver<(u64, Lines)>>,
     done: &Sender<Finished>,
-    render: &(impl Fn(&mut Vec<u8>, &Result<Verified<Credential>>) -> io::Result<()> + Sync),
+    render: &(impl Fn(&mut Vec<u8>, &Result<AnyVerified>) -> io::Result<()> + Sync),
 ) {
     loop {
         // The lock is held only while waiting for a piece, never while verifying one.
@@ -206,8 +205,8 @@ fn verify_pieces(
 
 /// Renders a piece's results onto `bytes`, and counts them.
 fn render_all(
-    results: &[Result<Verified<Credential>>],
-    render: &impl Fn(&mut Vec<u8>, &Result<Verified<Credential>>) -> io::Result<()>,
+    results: &[Result<AnyVerified>],
+    render: &impl Fn(&mut Vec<u8>, &Result<AnyVerified>) -> io::Result<()>,
     bytes: &mut Vec<u8>,
 ) -> io::Result<LineSummary> {
     let mut summary = LineSummary::default();

@@ -155,19 +155,19 @@ impl<'a> InvalidLine<'a> {
 }
 
 /// One `verify --bulk --json` line for any result of
-/// [`Verifier::verify_many_any`](crate::Verifier::verify_many_any): a valid `DS1:` credential
+/// [`Verifier::verify_many`](crate::Verifier::verify_many): a valid `DS1:` credential
 /// without its checks ([`write_valid_line`]), an `HC1:` certificate ([`valid_hc1`]), or the
 /// refusal ([`write_invalid_line`]).
 ///
 /// # Errors
 /// What writing to `out` returns.
-#[cfg(feature = "hc1")]
 pub fn write_line(
     out: &mut impl std::io::Write,
     result: &crate::Result<crate::verify::AnyVerified>,
 ) -> std::io::Result<()> {
     match result {
         Ok(crate::verify::AnyVerified::Ds1(v)) => write_valid_line(out, v),
+        #[cfg(feature = "hc1")]
         Ok(crate::verify::AnyVerified::Hc1(v)) => {
             serde_json::to_writer(&mut *out, &valid_hc1(v))?;
             out.write_all(b"\n")
@@ -330,11 +330,11 @@ pub fn invalid(e: &Error) -> Value {
 }
 /// The whole `verify --json` answer for a result of [`Verifier::verify_any`](crate::Verifier::verify_any):
 /// a valid `DS1:` credential with its checks, an `HC1:` certificate, or the refusal.
-#[cfg(feature = "hc1")]
 #[must_use]
 pub fn answer(result: &crate::Result<crate::verify::AnyVerified>) -> Value {
     match result {
         Ok(crate::verify::AnyVerified::Ds1(v)) => valid_with_checks(v),
+        #[cfg(feature = "hc1")]
         Ok(crate::verify::AnyVerified::Hc1(v)) => valid_hc1(v),
         Err(e) => invalid(e),
     }
@@ -346,7 +346,6 @@ pub fn answer(result: &crate::Result<crate::verify::AnyVerified>) -> Value {
 ///
 /// # Errors
 /// What writing to `out` returns.
-#[cfg(feature = "hc1")]
 pub fn write_answer(
     out: &mut impl std::io::Write,
     result: &crate::Result<crate::verify::AnyVerified>,
@@ -355,6 +354,7 @@ pub fn write_answer(
         Ok(crate::verify::AnyVerified::Ds1(v)) => {
             Ok(serde_json::to_writer(&mut *out, &valid_line(v, Some(&v.checks())))?)
         }
+        #[cfg(feature = "hc1")]
         Ok(crate::verify::AnyVerified::Hc1(v)) => Ok(serde_json::to_writer(&mut *out, &valid_hc1(v))?),
         Err(e) => Ok(serde_json::to_writer(&mut *out, &InvalidLine::of(e))?),
     }
@@ -459,7 +459,7 @@ mod tests {
         let verifier = Verifier::new(corpus.trust.clone());
         let mut texts = corpus.payloads.clone();
         texts.extend(["HC1:NCF".to_owned(), String::new(), "DS1:".to_owned()]);
-        for (text, result) in texts.iter().zip(verifier.verify_many_any(&texts, corpus.verify_at)) {
+        for (text, result) in texts.iter().zip(verifier.verify_many(&texts, corpus.verify_at)) {
             let mut single = answer(&verifier.verify_any(text, corpus.verify_at));
             // A bulk line leaves out a DS1 credential's checks (an HC1 answer keeps them).
             if let Some(map) = single.as_object_mut().filter(|m| m.get("profile") == Some(&Value::from("DS1"))) {

@@ -5,8 +5,10 @@
 //! → the relying party's requirements.
 
 mod checks;
+mod format;
 #[cfg(feature = "hc1")]
 mod hc1;
+mod pipeline;
 mod policy;
 mod verified;
 
@@ -17,19 +19,20 @@ use chrono::{DateTime, Utc};
 pub use crate::limits::Limits;
 pub use checks::{Answer, Check, CheckKind};
 #[cfg(feature = "hc1")]
-pub use hc1::{AnyInspected, AnyVerified, InspectedHc1, inspect_any};
+pub use hc1::{AnyInspected, InspectedHc1, inspect_any};
+pub(crate) use pipeline::Pending;
 pub use policy::{Policy, Requirement};
-pub use verified::{Profile, StatusSeen, Verified};
+pub use verified::{AnyVerified, Profile, StatusSeen, Verified};
 
-use crate::algorithm::{Algorithm, Kid};
+use crate::algorithm::Kid;
 use crate::codec;
 use crate::cose::parse_sign1;
-use crate::error::{Error, KeyRefusal, Result};
+use crate::error::Result;
 use crate::model::Credential;
-use crate::status::{Status, StatusLists};
-use crate::time::timestamp;
-use crate::trust::{Scope, TrustList, TrustedKey};
-use crate::wire::{self, Claims, StatusRef};
+use crate::status::StatusLists;
+use crate::trust::TrustList;
+use crate::wire::{self, Claims};
+use format::{Ds1, Format as _};
 
 /// Verifies credentials against a trust list under a policy. The caller passes the time:
 /// the library has no clock.
@@ -102,9 +105,9 @@ impl Verifier {
     /// # Errors
     /// The first check that fails, as an [`Error`] whose [`Error::kind`] names the stage.
     pub fn verify(&self, text: &str, now: DateTime<Utc>) -> Result<Verified<Credential>> {
-        let pending = self.prepare(text)?;
+        let pending = self.prepare::<Ds1>(text)?;
         let signers = pending.verify_each();
-        self.finish(pending.parsed, signers, now)
+        self.finish::<Ds1>(pending.parsed, signers, now)
     }
 
     /// Verifies a tagged COSE_Sign1 (the bytes inside the QR text) at time `now`.
@@ -112,208 +115,21 @@ impl Verifier {
     /// # Errors
     /// As [`Verifier::verify`], from the COSE stage on.
     pub fn verify_cose(&self, cose: &[u8], now: DateTime<Utc>) -> Result<Verified<Credential>> {
-        let pending = self.prepare_cose(cose)?;
+        let pending = self.resolve::<Ds1>(Ds1::envelope(cose)?)?;
         let signers = pending.verify_each();
-        self.finish(pending.parsed, signers, now)
+        self.finish::<Ds1>(pending.parsed, signers, now)
     }
 
-    /// Everything before the signature: text to COSE, headers, trust lookup, `alg` check.
-    pub(crate) fn prepare(&self, text: &str) -> Result<Pending<'_>> {
-        self.prepare_cose(&codec::decode_text(text, &self.policy.limits)?)
+    /// Verifies text of any profile this build reads (`DS1:`, and `HC1:` with the `hc1`
+    /// feature), detected by its prefix.
+    ///
+    /// # Errors
+    /// As [`Verifier::verify`].
+    pub fn verify_any(&self, text: &str, now: DateTime<Utc>) -> Result<AnyVerified> {
+        let pending = self.prepare_any(text)?;
+        let signers = pending.verify_each();
+        self.finish_any(pending, signers, now)
     }
-
-    fn prepare_cose(&self, cose: &[u8]) -> Result<Pending<'_>> {
-        let parsed = crate::cose::parse_sign1_parts(cose)?;
-        let candidates = self.candidates(Profile::Ds1, parsed.kid, parsed.alg)?;
-        Ok(Pending { parsed, candidates })
-    }
-
-    /// The trusted keys under `kid` whose algorithm matches the header. Refuses a missing or
-    /// mismatched `alg` before any signature check.
-    fn candidates(&self, profile: Profile, kid: Kid, alg: Option<i64>) -> Result<Vec<&TrustedKey>> {
-        let count = self.trust.count(kid);
-        if count == 0 {
-            return Err(Error::UnknownKid { kid });
-        }
-        let max = self.policy.limits.max_keys_per_kid;
-        if count > max {
-            return Err(Error::Limit {
-                limit: crate::error::LimitKind::KeysPerKid,
-                max: max as u64,
-                actual: count as u64,
-            });
-        }
-        let header_alg = alg.and_then(Algorithm::from_cose_id).filter(|a| profile.algorithms().contains(a));
-        let matching: Vec<&TrustedKey> =
-            self.trust.lookup(kid).filter(|k| Some(k.key.algorithm()) == header_alg).collect();
-        if matching.is_empty() {
-            #[allow(clippy::expect_used)]
-            // safe: `count` above is at least 1, so the kid has a key.
-            let key = self.trust.lookup(kid).next().expect("the kid has a trusted key").key.algorithm();
-            let header = match (alg, alg.and_then(Algorithm::from_cose_id)) {
-                (None, _) => "none".to_owned(),
-                (Some(_), Some(a)) if header_alg.is_none() => {
-                    format!("{a} (not allowed in the {} profile)", profile.name())
-                }
-                (Some(_), Some(a)) => a.to_string(),
-                (Some(id), None) => format!("unsupported alg {id}"),
-            };
-            return Err(Error::Algorithm { header, key, kid });
-        }
-        Ok(matching)
-    }
-
-    /// Everything after the signature: claims, document rules, key scope, times, requirements.
-    pub(crate) fn finish(
-        &self,
-        parsed: crate::cose::Sign1,
-        signers: Vec<&TrustedKey>,
-        now: DateTime<Utc>,
-    ) -> Result<Verified<Credential>> {
-        self.check_trust_current(now)?;
-        // No claim of an unsigned payload is read: a failed signature is refused first.
-        if signers.is_empty() {
-            return Err(Error::Signature);
-        }
-        let (claims, credential) = wire::decode_payload(parsed.payload())?;
-        let scope = Scope::Document(credential.document_type());
-        let trusted = pick_signer(&signers, |key| key.refusal(scope, &claims.issuer, claims.issued_at))?;
-        self.check_time(claims.issued_at, claims.not_before, claims.expires_at, now)?;
-        // The document's own end is exact: the clock skew forgives a copy's lifetime, not the
-        // last day the authority gave the document.
-        if let Some(end) = credential.validity_end()
-            && now.timestamp() >= end
-        {
-            return Err(Error::Expired { now, expired_at: timestamp(end) });
-        }
-        let status = self.check_status(claims.status.as_ref(), &claims.issuer, now)?;
-        let (usability, answers) = self.policy.answer(&credential, now)?;
-        let zone = credential.zone();
-        Ok(Verified {
-            credential,
-            issued_at: claims.issued_at,
-            expires_at: claims.expires_at,
-            claims,
-            kid: parsed.kid,
-            algorithm: trusted.key.algorithm(),
-            trusted_name: std::sync::Arc::clone(&trusted.name),
-            profile: Profile::Ds1,
-            usability,
-            answers,
-            status,
-            verified_at: now.timestamp(),
-            max_age: self.policy.max_age,
-            scope,
-            zone,
-        })
-    }
-
-    /// A signed trust list past its `next_update` decides nothing, unless the policy says so.
-    pub(crate) fn check_trust_current(&self, now: DateTime<Utc>) -> Result<()> {
-        match self.trust.next_update() {
-            Some(next_update) if now >= next_update && !self.policy.accept_overdue_trust => {
-                Err(Error::TrustListOverdue { next_update, now })
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// The credential's status, after its own checks: an expired credential stays expired.
-    /// Only a list signed for the credential's own issuer counts.
-    fn check_status(&self, entry: Option<&StatusRef>, issuer: &str, now: DateTime<Utc>) -> Result<StatusSeen> {
-        let Some(entry) = entry else { return Ok(StatusSeen::NotListed) };
-        if !self.policy.status_required && self.status.get_for(entry.uri(), issuer).is_none() {
-            return Ok(StatusSeen::Unchecked);
-        }
-        let (list, status) =
-            self.status.status_at(entry, issuer, now, self.policy.clock_skew, self.policy.max_status_age)?;
-        let (uri, idx) = (entry.uri().to_owned(), entry.idx());
-        match status {
-            Status::Valid => {
-                Ok(StatusSeen::Valid { list_issued_at: list.issued_at().timestamp(), signer: list.signer_name() })
-            }
-            Status::Invalid => Err(Error::Revoked { uri, idx }),
-            Status::Suspended => Err(Error::Suspended { uri, idx }),
-            Status::Used => Err(Error::Used { uri, idx }),
-            other => Err(Error::status(format!("entry {idx} of status list {uri} holds {other}, unknown to docseal"))),
-        }
-    }
-
-    fn check_time(&self, issued_at: i64, not_before: Option<i64>, expires_at: i64, now: DateTime<Utc>) -> Result<()> {
-        self.check_time_with(issued_at, not_before, expires_at, ExpiryRule::Rfc7519, now)
-    }
-
-    fn check_time_with(
-        &self,
-        issued_at: i64,
-        not_before: Option<i64>,
-        expires_at: i64,
-        expiry: ExpiryRule,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let now_s = now.timestamp();
-        let skew = i64::try_from(self.policy.clock_skew.as_secs()).unwrap_or(i64::MAX);
-        // `nbf` when given, else `iat`: a copy generated in the future is not valid yet.
-        let start = not_before.map_or(issued_at, |nbf| nbf.max(issued_at));
-        if now_s.saturating_add(skew) < start {
-            return Err(Error::NotYetValid { now, not_before: timestamp(start.saturating_sub(skew)) });
-        }
-        let expired = match expiry {
-            ExpiryRule::Rfc7519 => now_s.saturating_sub(skew) >= expires_at,
-            ExpiryRule::Inclusive => now_s.saturating_sub(skew) > expires_at,
-        };
-        if expired {
-            return Err(Error::Expired { now, expired_at: timestamp(expires_at) });
-        }
-        if let Some(max_age) = self.policy.max_age {
-            let max_age_secs = max_age.as_secs();
-            let age = now_s.saturating_sub(issued_at);
-            if age > i64::try_from(max_age_secs).unwrap_or(i64::MAX) {
-                return Err(Error::Stale { issued_at: timestamp(issued_at), now, max_age_secs });
-            }
-        }
-        Ok(())
-    }
-}
-
-/// When `exp` itself stops being valid.
-#[derive(Debug, Clone, Copy)]
-enum ExpiryRule {
-    /// RFC 7519 section 4.1.4: the time must be before `exp` (DS1).
-    Rfc7519,
-    /// Valid through the `exp` second, as the EU DCC verifiers and test suite treat it.
-    #[cfg_attr(not(feature = "hc1"), allow(dead_code))]
-    Inclusive,
-}
-
-/// A parsed credential whose signature has not been checked yet, with the trusted keys
-/// that may have made it.
-pub(crate) struct Pending<'v> {
-    pub(crate) parsed: crate::cose::Sign1,
-    pub(crate) candidates: Vec<&'v TrustedKey>,
-}
-
-impl<'v> Pending<'v> {
-    /// The candidates whose signature check holds (Ed25519 by the rule of `cose::ed25519`).
-    pub(crate) fn verify_each(&self) -> Vec<&'v TrustedKey> {
-        let (tbs, sig) = (self.parsed.to_be_signed(), self.parsed.signature());
-        // One credential, one signature: ECDSA also accepts (r, n - s); the DS1 signature rule
-        // takes only the low S its issuers write, so the signature identifies the credential.
-        if self.parsed.alg == Some(Algorithm::Es256.cose_id()) && !crate::cose::is_low_s(sig) {
-            return Vec::new();
-        }
-        signed_by(&self.candidates, tbs, sig)
-    }
-}
-
-/// The candidates whose key verifies `signature` over `to_be_signed`: the signature stage
-/// both profiles share.
-pub(crate) fn signed_by<'v>(
-    candidates: &[&'v TrustedKey],
-    to_be_signed: &[u8],
-    signature: &[u8],
-) -> Vec<&'v TrustedKey> {
-    candidates.iter().copied().filter(|k| k.key.verify(to_be_signed, signature).is_ok()).collect()
 }
 
 /// What a payload says about itself, **unverified**: for display and debugging only.
@@ -340,20 +156,6 @@ pub fn inspect(text: &str, limits: &Limits) -> Result<Inspected> {
     let parsed = parse_sign1(&cose)?;
     let (claims, credential) = wire::decode_payload(&parsed.payload)?;
     Ok(Inspected { profile: Profile::Ds1, alg: parsed.alg, kid: parsed.kid, claims, credential })
-}
-
-/// The first signer allowed to sign this credential, or the first signer's reason it is not.
-/// No signer at all means no signature held.
-fn pick_signer<'a>(
-    signers: &[&'a TrustedKey],
-    refusal: impl Fn(&TrustedKey) -> Option<KeyRefusal>,
-) -> Result<&'a TrustedKey> {
-    let (first, rest) = signers.split_first().ok_or(Error::Signature)?;
-    let Some(first_refusal) = refusal(first) else { return Ok(first) };
-    rest.iter()
-        .copied()
-        .find(|key| refusal(key).is_none())
-        .ok_or(Error::KeyScope { kid: first.key.kid(), reason: first_refusal })
 }
 
 #[cfg(test)]

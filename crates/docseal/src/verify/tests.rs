@@ -1,10 +1,11 @@
 use std::time::Duration;
 
 use super::*;
+use crate::Error;
 use crate::cose::{Kid, PreparedSign1, SigningKey, replace_payload};
 use crate::issue::Issuer;
 use crate::model::{DocumentType, DrivingLicence, LicenceStatus};
-use crate::trust::TrustedKey;
+use crate::trust::{Scope, TrustedKey};
 use crate::{Algorithm, samples};
 
 fn at(s: &str) -> DateTime<Utc> {

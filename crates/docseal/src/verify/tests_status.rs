@@ -6,11 +6,12 @@ use chrono::{DateTime, Utc};
 use proptest::prelude::*;
 
 use super::*;
+use crate::Error;
 use crate::cose::SigningKey;
 use crate::issue::Issuer;
 use crate::samples;
 use crate::status::{Bits, Status, StatusList, StatusListToken, StatusLists, StatusRef};
-use crate::trust::TrustedKey;
+use crate::trust::{Scope, TrustedKey};
 
 const URI: &str = "https://tmb.example/status/1";
 

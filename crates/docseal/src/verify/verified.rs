@@ -13,6 +13,41 @@ use crate::scope::Scope;
 use crate::time::timestamp;
 use crate::wire::Claims;
 
+/// What any profile verifies to.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+// Not boxed: bulk results are held by the thousand, and a box is one more allocation each.
+#[allow(clippy::large_enum_variant)]
+pub enum AnyVerified {
+    /// A docseal credential (`DS1:`).
+    Ds1(Verified<Credential>),
+    /// An EU DCC (`HC1:`).
+    #[cfg(feature = "hc1")]
+    Hc1(Verified<Dcc, DccClaims>),
+}
+
+impl AnyVerified {
+    /// The profile it arrived in.
+    #[must_use]
+    pub fn profile(&self) -> Profile {
+        match self {
+            Self::Ds1(v) => v.profile,
+            #[cfg(feature = "hc1")]
+            Self::Hc1(v) => v.profile,
+        }
+    }
+
+    /// The docseal credential, if it is one.
+    #[must_use]
+    pub fn as_ds1(&self) -> Option<&Verified<Credential>> {
+        match self {
+            Self::Ds1(v) => Some(v),
+            #[cfg(feature = "hc1")]
+            Self::Hc1(_) => None,
+        }
+    }
+}
+
 /// The wire profile a credential arrived in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

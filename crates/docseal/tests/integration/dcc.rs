@@ -196,3 +196,47 @@ fn eu_dcc_test_suite() {
     assert!(stale.is_empty(), "listed deviations that no longer occur: {stale:?}");
     assert!(cases >= 200, "the shared suite has 201 files, found {cases}");
 }
+
+/// One pipeline: every file's `HC1:` text, in a batch beside a `DS1:` licence, gets from the
+/// bulk path (`verify_many` and the line stream) exactly what `verify_any` gives it alone.
+#[test]
+fn hc1_on_the_bulk_path_equals_single() {
+    let root = shared().join("dcc");
+    let mut paths = Vec::new();
+    files(&root, &mut paths);
+    paths.sort();
+    let key = docseal::SigningKey::from_ed25519_seed(&[5; 32]);
+    let pem = key.verifying_key().to_spki_pem().unwrap();
+    let issuer = docseal::Issuer::new(key, "TMB").unwrap();
+    // Issued in 2026: at the suite's clocks (2021) it is refused as not yet valid, a verdict
+    // the batch must give it all the same.
+    let ds1 = issuer.issue(&docseal::samples::licence().into(), "2026-11-21T09:00:00Z".parse().unwrap()).unwrap().text;
+    let (mut compared, mut valid_hc1) = (0, 0);
+    for path in &paths {
+        let case: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let ctx = &case["TESTCTX"];
+        let (Some(text), Some(certificate)) = (case["PREFIX"].as_str(), ctx["CERTIFICATE"].as_str()) else { continue };
+        let at = clock(ctx["VALIDATIONCLOCK"].as_str().unwrap());
+        let trust = serde_json::json!({"version": 1, "issuers": [
+            {"name": "DCC test signer", "certificate": certificate, "documents": ["dcc"]},
+            {"name": "TMB", "public_key": pem},
+        ]});
+        let Ok(trust) = TrustList::from_json(&trust.to_string()) else { continue };
+        let verifier = Verifier::new(trust);
+        let texts = [text, ds1.as_str(), text];
+        let single: Vec<_> = texts.iter().map(|t| verifier.verify_any(t, at)).collect();
+        assert_eq!(verifier.verify_many(&texts, at), single, "{}", path.display());
+        let lines = texts.join("\n");
+        let render = |out: &mut Vec<u8>, r: &docseal::Result<docseal::AnyVerified>| docseal::json::write_line(out, r);
+        let (_, streamed) =
+            docseal::bulk::verify_lines_into(&verifier, lines.as_bytes(), at, 2, render, Vec::new()).unwrap();
+        let mut expected = Vec::new();
+        for result in &single {
+            docseal::json::write_line(&mut expected, result).unwrap();
+        }
+        assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(expected).unwrap());
+        compared += 1;
+        valid_hc1 += usize::from(single[0].is_ok());
+    }
+    assert!(compared >= 150 && valid_hc1 >= 50, "{compared} files compared, {valid_hc1} valid HC1");
+}
