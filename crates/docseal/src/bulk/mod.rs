@@ -129,11 +129,11 @@ impl Verifier {
             .into_iter()
             .zip(batch_outcome)
             .map(|(pending, outcome)| {
-                let pending = pending?;
+                let mut pending = pending?;
                 match outcome {
                     // The batch held: the one candidate key (the screen's condition) signed it.
                     Some(true) => {
-                        let signers = pending.candidates.clone();
+                        let signers = std::mem::take(&mut pending.candidates);
                         self.finish_any(pending, signers, now)
                     }
                     Some(false) => self.finish_any(pending, Vec::new(), now),
