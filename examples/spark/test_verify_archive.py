@@ -1,7 +1,7 @@
 """The Spark job in local mode against `docseal verify --bulk` on the same generated corpus.
 
 Run by .ci/python: `DOCSEAL_SPARK_COUNT` payloads (100,000 there; 5,000 by default) from
-`docseal generate` (10 % bad, every kind), verified by the job on `local[2]`, and the counts per
+`docseal-testgen corpus` (10 % bad, every kind), verified by the job on `local[2]`, and the counts per
 kind compared with the command line's JSON lines."""
 import collections
 import json
@@ -30,7 +30,8 @@ def test_spark_job_agrees_with_verify_bulk_kind_by_kind(tmp_path):
     count = int(os.environ.get("DOCSEAL_SPARK_COUNT", "5000"))
     docseal = cli()
     corpus, trust = tmp_path / "corpus.txt", tmp_path / "trust.json"
-    subprocess.run([str(docseal), "generate", "--count", str(count), "--bad-share", "0.1", "--seed", "11",
+    testgen = docseal.parent / "docseal-testgen"
+    subprocess.run([str(testgen), "corpus", "--count", str(count), "--bad-share", "0.1", "--seed", "11",
                     "--out", str(corpus), "--trust-out", str(trust)], check=True, capture_output=True)
     # Both sides verify at the same instant, just after the corpus was issued.
     import datetime

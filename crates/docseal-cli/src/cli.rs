@@ -35,9 +35,6 @@ pub(crate) enum Command {
         /// The payload, or `-` (default) for standard input.
         payload: Option<String>,
     },
-    /// Generate a mixed corpus of payloads (all documents, both algorithms, a share of bad
-    /// ones of every kind) and its trust list, for bulk tests and benchmarks.
-    Generate(GenerateArgs),
     /// Build, change, show and sign status lists (revoked, suspended, used).
     #[command(subcommand)]
     Status(StatusCommand),
@@ -489,28 +486,6 @@ pub(crate) struct VerifyArgs {
     pub(crate) image_time_limit: Duration,
     /// The payload, or `-` (default) for standard input.
     pub(crate) payload: Option<String>,
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct GenerateArgs {
-    /// How many payloads.
-    #[arg(long)]
-    pub(crate) count: usize,
-    /// Share of bad payloads, 0 to 1.
-    #[arg(long, default_value = "0.1")]
-    pub(crate) bad_share: f64,
-    /// Seed: the same seed and count give the same keys and documents.
-    #[arg(long, default_value = "1")]
-    pub(crate) seed: u64,
-    /// Where to write the payloads, one per line.
-    #[arg(long)]
-    pub(crate) out: PathBuf,
-    /// Where to write the trust list.
-    #[arg(long)]
-    pub(crate) trust_out: PathBuf,
-    /// Replace existing files.
-    #[arg(long)]
-    pub(crate) force: bool,
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {

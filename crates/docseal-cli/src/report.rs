@@ -1,9 +1,9 @@
 //! The JSON shapes of `inspect` (docs/FORMAT.md section 7); `verify --json` answers come
 //! from [`docseal::json`], which every front end shares.
 
+use docseal::Claims;
 use docseal::Inspected;
 pub(crate) use docseal::json::{hex, rfc3339};
-use docseal::wire::Claims;
 use serde_json::{Value, json};
 
 fn claims(c: &Claims) -> Value {

@@ -407,9 +407,9 @@ fn a_closed_output_pipe_ends_quietly_and_bulk_lines_are_trimmed() {
     use std::io::BufRead as _;
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
-    let generated =
-        docseal(d, &["generate", "--count", "20000", "--bad-share", "0", "--out", "p.txt", "--trust-out", "t.json"]);
-    assert_eq!(generated.status.code(), Some(0), "{}", String::from_utf8_lossy(&generated.stderr));
+    let corpus = docseal::samples::Corpus::generate(20_000, 0, 1, chrono::Utc::now()).expect("a corpus");
+    std::fs::write(d.join("p.txt"), corpus.payloads.join("\n") + "\n").expect("payloads");
+    std::fs::write(d.join("t.json"), &corpus.trust_json).expect("trust list");
     let mut child = Command::new(env!("CARGO_BIN_EXE_docseal"))
         .args(["verify", "--trust", "t.json", "--bulk", "p.txt"])
         .current_dir(d)

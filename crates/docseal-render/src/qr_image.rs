@@ -2,7 +2,7 @@
 //! matrix from the core, drawn square by square, so the picture is exact at any module size.
 
 use crate::RenderError;
-use docseal::codec::qr::Qr;
+use docseal::Qr;
 
 /// Modules of quiet zone around the symbol (ISO/IEC 18004 asks for 4).
 const QUIET_ZONE: usize = 4;
@@ -17,7 +17,7 @@ const MAX_SIDE: usize = 16_384;
 ///
 /// # Example
 /// ```
-/// use docseal::codec::qr::{ErrorCorrection, Qr};
+/// use docseal::{ErrorCorrection, Qr};
 /// let qr = Qr::new("DS1:ABC", ErrorCorrection::M)?;
 /// let png = docseal_render::qr_png(&qr, 4)?;
 /// assert_eq!(&png[1..4], b"PNG");
@@ -52,7 +52,7 @@ pub fn qr_png(qr: &Qr, module_px: u32) -> Result<Vec<u8>, RenderError> {
 
 #[cfg(test)]
 mod tests {
-    use docseal::codec::qr::ErrorCorrection;
+    use docseal::ErrorCorrection;
 
     use resvg::tiny_skia;
 

@@ -2,8 +2,8 @@
 //! with an UNVERIFIED watermark).
 
 use chrono::{DateTime, Utc};
+use docseal::Claims;
 use docseal::model::{Credential, Usability};
-use docseal::wire::Claims;
 use docseal::{Inspected, Verified};
 
 use crate::RenderError;

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use docseal::codec::qr::{ErrorCorrection, Qr};
+use docseal::{ErrorCorrection, Qr};
 
 use crate::RenderError;
 use crate::svg::Svg;

@@ -422,7 +422,42 @@ fn write_hostile_bulk(dir: &std::path::Path, count: usize) -> Result<(), Box<dyn
     Ok(())
 }
 
+/// `corpus --count N [--bad-share S] [--seed X] --out FILE --trust-out FILE`: a mixed corpus
+/// of payloads (all documents, both algorithms, a share of bad ones of every kind) and its
+/// trust list, for the bulk path's tests and measurements.
+fn corpus(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
+    let flag = |name: &str| args.iter().skip_while(|a| *a != name).nth(1).cloned();
+    let required = |name: &str| flag(name).ok_or_else(|| format!("corpus: {name} is required"));
+    let count: usize = required("--count")?.parse()?;
+    let bad_share: f64 = flag("--bad-share").unwrap_or_else(|| "0.1".into()).parse()?;
+    if !(0.0..=1.0).contains(&bad_share) {
+        return Err("corpus: --bad-share must be between 0 and 1".into());
+    }
+    let seed: u64 = flag("--seed").unwrap_or_else(|| "1".into()).parse()?;
+    // safe: the share is in 0..=1, so the product fits in u32.
+    let per_mille = (bad_share * 1000.0).round() as u32;
+    let corpus = docseal::samples::Corpus::generate(count, per_mille, seed, Utc::now())?;
+    let (out, trust_out) = (required("--out")?, required("--trust-out")?);
+    let mut lines = String::with_capacity(corpus.payloads.iter().map(|p| p.len() + 1).sum());
+    for p in &corpus.payloads {
+        lines.push_str(p);
+        lines.push('\n');
+    }
+    std::fs::write(&out, lines)?;
+    std::fs::write(&trust_out, &corpus.trust_json)?;
+    let bad = corpus.expected.iter().filter(|e| e.is_some()).count();
+    eprintln!(
+        "docseal-testgen: wrote {} payloads ({bad} bad) to {out} and the trust list to {trust_out}",
+        corpus.payloads.len()
+    );
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("corpus") {
+        return corpus(&args[2..]);
+    }
     if let Some(dir) = std::env::args().skip_while(|a| a != "--hostile-bulk").nth(1) {
         return write_hostile_bulk(std::path::Path::new(&dir), 200_000);
     }

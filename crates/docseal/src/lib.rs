@@ -6,39 +6,35 @@
 //!
 //! ```
 //! use docseal::{Issuer, SigningKey, Algorithm, TrustList, TrustedKey, Verifier, Policy};
-//! use docseal::model::Credential;
+//! use docseal::model::{Credential, DocumentType};
 //! use std::time::Duration;
 //!
-//! // Issuer side: a key, an issuer name, a licence.
+//! // Issuer side: a key, an issuer name, a passport copy.
 //! let key = SigningKey::generate(Algorithm::EdDsa)?;
 //! let public = key.verifying_key();
-//! let issuer = Issuer::new(key, "Beijing Traffic Management Bureau")?;
-//! let licence = Credential::from(docseal::samples::licence());
+//! let issuer = Issuer::new(key, "National Immigration Administration")?;
+//! let passport = Credential::from_json(DocumentType::Passport, r#"{
+//!     "document_code": "P", "issuing_state": "CHN", "document_number": "EA1234567",
+//!     "family_name": "ZHANG", "given_name": "SAN", "nationality": "CHN",
+//!     "birth_date": "1990-03-07", "sex": "M", "issue_date": "2019-08-01",
+//!     "expiry_date": "2029-07-31", "issuing_authority": "National Immigration Administration PRC"
+//! }"#)?;
 //! let at = "2026-11-21T09:00:00Z".parse()?;
-//! let issued = issuer.issue(&licence, at)?;
+//! let issued = issuer.issue(&passport, at)?;
 //! assert!(issued.text.starts_with("DS1:"));
 //!
 //! // Relying party: an offline trust list, the time passed in, a freshness limit.
 //! let mut trust = TrustList::new();
-//! trust.add(TrustedKey::new("Beijing TMB", public));
+//! trust.add(TrustedKey::new("NIA", public));
 //! let verifier = Verifier::new(trust).with_policy(Policy::default().with_max_age(Duration::from_secs(300)));
 //! let verified = verifier.verify(&issued.text, "2026-11-21T09:02:00Z".parse()?)?;
-//! assert_eq!(verified.credential(), &licence);
-//! assert!(verified.usability().is_usable());
+//! assert_eq!(verified.credential(), &passport);
 //!
-//! // A forged copy (points wiped, signed by another key under the authority's kid) is refused...
-//! let mut forged = licence.to_json();
-//! forged["points"] = 0.into();
-//! let forged: docseal::model::DrivingLicence = serde_json::from_value(forged)?;
-//! let payload = docseal::wire::encode_payload(
-//!     &issued.claims,
-//!     &docseal::wire::EncodedDocument::new(&Credential::from(forged)),
-//! );
-//! let prepared = docseal::cose::PreparedSign1::new(Algorithm::EdDsa, issuer.key().kid(), payload);
-//! let stranger = SigningKey::generate(Algorithm::EdDsa)?;
-//! let signature = stranger.sign(&prepared.to_be_signed());
-//! let tampered = docseal::codec::encode_text(&prepared.finalize(signature)?);
-//! let err = verifier.verify(&tampered, "2026-11-21T09:02:00Z".parse()?).unwrap_err();
+//! // One byte of the signed document changed: refused...
+//! let mut forged = issued.cose.clone();
+//! let inside_the_document = forged.len() - 70; // before the signature's 66 bytes
+//! forged[inside_the_document] ^= 1;
+//! let err = verifier.verify_cose(&forged, "2026-11-21T09:02:00Z".parse()?).unwrap_err();
 //! assert_eq!(err.kind(), "signature");
 //!
 //! // ...and so is a stale screenshot.
@@ -69,31 +65,66 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+/// Modules that are private to the crate. With the feature `test-util` (docseal's own tests,
+/// benchmarks, fuzz targets and vector generator; no shipped crate enables it) they are
+/// reachable, hidden and outside semver, so that tests can reach the wire internals, the
+/// sample holders and the forging helpers. Without it, some of their `pub` items serve only
+/// those tests, hence the allowances.
+macro_rules! internal {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[cfg(feature = "test-util")]
+        #[doc(hidden)]
+        pub mod $name;
+        $(#[$doc])*
+        #[cfg(not(feature = "test-util"))]
+        #[allow(unreachable_pub, dead_code, unused_imports)]
+        mod $name;
+    )*};
+}
+
 mod algorithm;
 pub mod bulk;
 mod cbor;
 mod cbor_walk;
-pub mod codec;
-pub mod cose;
+internal! {
+    /// Prefix, base45, zlib; QR and barcode reference encoding.
+    codec;
+    /// COSE_Sign1 readers and writers, keys, algorithms.
+    cose;
+    /// Document and claims <-> compact CBOR.
+    wire;
+}
+
 mod error;
 pub mod issue;
 pub mod json;
 mod limits;
 pub mod model;
+/// Sample holders' documents and a corpus of good and forged payloads: test data only.
+#[cfg(feature = "test-util")]
+#[doc(hidden)]
 pub mod samples;
+#[cfg(all(test, not(feature = "test-util")))]
+mod samples;
 mod scope;
 pub mod status;
 mod time;
 pub mod trust;
 pub mod verify;
-pub mod wire;
 
 pub use algorithm::{Algorithm, Kid};
-pub use cose::{Signer, SigningKey, VerifyingKey};
+#[cfg(feature = "qr")]
+pub use codec::qr::{ErrorCorrection, Qr};
+pub use codec::reference::{BarcodeReference, ReferenceError};
+pub use codec::{DS1_PREFIX, HC1_PREFIX};
+pub use cose::{ES256_BACKEND, PreparedSign1, Signer, SigningKey, VerifyingKey};
 pub use error::{Error, ErrorKind, KeyRefusal, LimitKind, Result};
 pub use issue::{Issued, Issuer, PreparedCredential};
 pub use model::DocumentError;
 pub use trust::{Scope, TrustList, TrustedKey};
+pub use wire::{Claims, StatusRef};
+
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;

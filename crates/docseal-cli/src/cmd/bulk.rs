@@ -8,12 +8,9 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use docseal::Verifier;
 use docseal::bulk::verify_lines_into;
-use docseal::samples::Corpus;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::Failure;
-use crate::cli::GenerateArgs;
-use crate::files::write_atomic;
 
 /// Lines verified together: enough to fill batches on every core, small enough for bounded memory.
 const CHUNK: usize = 4096;
@@ -66,29 +63,4 @@ pub(crate) fn run(verifier: &Verifier, path: &Path, now: DateTime<Utc>) -> Resul
         summary.total as f64 / seconds.max(1e-9)
     );
     Ok(if summary.valid == summary.total { ExitCode::SUCCESS } else { ExitCode::from(1) })
-}
-
-pub(crate) fn generate(args: &GenerateArgs) -> Result<ExitCode, Failure> {
-    if !(0.0..=1.0).contains(&args.bad_share) {
-        return Err(Failure::usage("--bad-share must be between 0 and 1"));
-    }
-    // safe: the share is in 0..=1, so the product fits in u32.
-    let per_mille = (args.bad_share * 1000.0).round() as u32;
-    let corpus = Corpus::generate(args.count, per_mille, args.seed, Utc::now())
-        .map_err(|e| Failure::usage(format!("cannot generate: {e}")))?;
-    let mut lines = String::with_capacity(corpus.payloads.iter().map(|p| p.len() + 1).sum());
-    for p in &corpus.payloads {
-        lines.push_str(p);
-        lines.push('\n');
-    }
-    write_atomic(&args.out, lines.as_bytes(), 0o644, args.force)?;
-    write_atomic(&args.trust_out, corpus.trust_json.as_bytes(), 0o644, args.force)?;
-    let bad = corpus.expected.iter().filter(|e| e.is_some()).count();
-    eprintln!(
-        "docseal: wrote {} payloads ({bad} bad) to {} and the trust list to {}",
-        corpus.payloads.len(),
-        args.out.display(),
-        args.trust_out.display()
-    );
-    Ok(ExitCode::SUCCESS)
 }

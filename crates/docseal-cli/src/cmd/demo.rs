@@ -6,12 +6,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use chrono::Utc;
-use docseal::codec::qr::{ErrorCorrection, Qr};
-use docseal::cose::{parse_sign1, replace_payload};
-use docseal::model::{Credential, DrivingLicence};
 use docseal::status::{Status, StatusLists};
-use docseal::wire::{EncodedDocument, encode_payload};
-use docseal::{Algorithm, Issuer, Policy, Requirement, Scope, SigningKey, TrustList, TrustedKey, Verifier};
+use docseal::{
+    Algorithm, ErrorCorrection, Issuer, Policy, Qr, Requirement, Scope, SigningKey, TrustList, TrustedKey, Verifier,
+};
 use docseal_registry::{Registry, RegistryConfig};
 
 use super::sample;
@@ -111,7 +109,7 @@ pub(crate) fn run(qr_path: Option<&Path>) -> Result<ExitCode, Failure> {
         let verdict = if code.text == issued.text {
             "the issued payload".to_owned()
         } else {
-            docseal::codec::reference::BarcodeReference::parse(&code.text).map_or_else(
+            docseal::BarcodeReference::parse(&code.text).map_or_else(
                 |e| format!("unexpected: {e}"),
                 |r| {
                     format!(
@@ -132,17 +130,19 @@ pub(crate) fn run(qr_path: Option<&Path>) -> Result<ExitCode, Failure> {
     verifier.verify(&from_image.text, now + chrono::Duration::seconds(30)).map_err(fail)?;
     outln!("the QR code read from the page image verifies");
 
-    step("5. A tampered copy: the holder wipes the penalty points and keeps the signature");
-    let mut forged = licence.to_json();
-    forged["points"] = 0.into();
-    let forged: DrivingLicence = serde_json::from_value(forged).map_err(Failure::usage)?;
-    let payload = encode_payload(&issued.claims, &EncodedDocument::new(&Credential::from(forged)));
-    let tampered = docseal::codec::encode_text(&replace_payload(&issued.cose, payload).map_err(fail)?);
-    let signed_payload = parse_sign1(&issued.cose).map_err(fail)?.payload;
+    step("5. A tampered copy: one digit of the licence number changed, the signature kept");
+    // Done as a forger would, from the QR text alone: base45, zlib, one byte, back again.
+    let number = licence.as_licence().map(|l| l.front().document_number.clone()).unwrap_or_default();
+    let number = number.as_bytes();
+    let mut altered = number.to_vec();
+    if let Some(last) = altered.last_mut() {
+        *last = if *last == b'7' { b'8' } else { b'7' };
+    }
+    let tampered = replace_bytes(&issued.text, number, &altered)?;
     outln!(
-        "{} of {} payload bytes changed",
-        differing(&signed_payload, &tampered_payload(&tampered)?),
-        signed_payload.len()
+        "1 byte of the signed licence changed ({} -> {})",
+        String::from_utf8_lossy(number),
+        String::from_utf8_lossy(&altered)
     );
     let refused = match verifier.verify(&tampered, now) {
         Ok(_) => return Err(Failure::Invalid("the tampered copy was accepted".into())),
@@ -174,11 +174,27 @@ pub(crate) fn run(qr_path: Option<&Path>) -> Result<ExitCode, Failure> {
 /// Where the demo authority publishes its status lists.
 const STATUS_URI: &str = "https://tmb.example/status";
 
-fn tampered_payload(text: &str) -> Result<Vec<u8>, Failure> {
-    let inspected = docseal::inspect(text, &docseal::Limits::default()).map_err(Failure::usage)?;
-    Ok(encode_payload(&inspected.claims, &EncodedDocument::new(&inspected.credential)))
-}
-
-fn differing(a: &[u8], b: &[u8]) -> usize {
-    a.iter().zip(b).filter(|(x, y)| x != y).count() + a.len().abs_diff(b.len())
+/// `text` with the first occurrence of `find` in its COSE bytes replaced by `replace` (of the
+/// same length), encoded again the way the issuer did (zlib when the body was compressed).
+fn replace_bytes(text: &str, find: &[u8], replace: &[u8]) -> Result<String, Failure> {
+    use std::io::{Read as _, Write as _};
+    let bad = |what: &str| Failure::usage(format!("cannot tamper: {what}"));
+    let body = text.strip_prefix(docseal::DS1_PREFIX).ok_or_else(|| bad("no DS1: prefix"))?;
+    let raw = base45::decode(body).map_err(|_| bad("not base45"))?;
+    let compressed = raw.first() == Some(&0x78);
+    let mut cose = Vec::new();
+    if compressed {
+        flate2::read::ZlibDecoder::new(raw.as_slice()).read_to_end(&mut cose).map_err(|_| bad("not zlib"))?;
+    } else {
+        cose = raw;
+    }
+    let at = cose.windows(find.len()).position(|w| w == find).ok_or_else(|| bad("the bytes are not in the copy"))?;
+    cose[at..at + find.len()].copy_from_slice(replace);
+    let raw = if compressed {
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(&cose).and_then(|()| encoder.finish()).map_err(|_| bad("zlib"))?
+    } else {
+        cose
+    };
+    Ok(format!("{}{}", docseal::DS1_PREFIX, base45::encode(raw)))
 }

@@ -2,9 +2,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use chrono::Utc;
-use docseal::codec::qr::{ErrorCorrection, Qr};
 use docseal::model::Credential;
 use docseal::status::StatusRef;
+use docseal::{ErrorCorrection, Qr};
 use docseal::{Issued, Issuer, Signer, SigningKey, TrustList, TrustedKey, Verifier, VerifyingKey};
 use docseal_render::{Renderer, Subject};
 use sha2::{Digest as _, Sha256};

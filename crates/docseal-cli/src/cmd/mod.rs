@@ -32,7 +32,6 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Verify(args) => verify::run(&args),
         Command::Render(args) => card::run(&args),
         Command::Inspect { payload } => inspect(payload.as_deref()),
-        Command::Generate(args) => bulk::generate(&args),
         Command::Status(command) => status::run(&command),
         Command::Trust(command) => trust::run(&command),
         Command::Registry(args) => registry::run(&args),
@@ -51,17 +50,47 @@ pub(crate) fn document_type(kind: DocumentKind) -> docseal::model::DocumentType 
     }
 }
 
-/// The sample document, with anything time-dependent set for today in the samples' zone
-/// (Asia/Shanghai, where the day starts at 16:00 UTC: the UTC date would be yesterday there).
-pub(crate) fn sample(kind: DocumentKind) -> Credential {
-    let now = Utc::now();
-    let zone = Credential::from(docseal::samples::pass_on(now.date_naive())).zone();
+/// The sample documents of fictional holders, as `docseal example` prints them.
+const SAMPLE_PASSPORT: &str = include_str!("../samples/passport.json");
+const SAMPLE_LICENCE: &str = include_str!("../samples/licence.json");
+const SAMPLE_PASS: &str = include_str!("../samples/temp-pass.json");
+
+/// The sample document, with anything time-dependent set for `now`'s day in the samples'
+/// zone (Asia/Shanghai, where the day starts at 16:00 UTC: the UTC date would be yesterday
+/// there): the licence's current points cycle, the pass's 7 days from today.
+pub(crate) fn sample_at(kind: DocumentKind, now: chrono::DateTime<Utc>) -> Credential {
+    #[allow(clippy::expect_used)]
+    // safe: a literal IANA name of the zone database chrono-tz carries.
+    let zone = docseal::model::Zone::from_name("Asia/Shanghai").expect("a known zone");
     let today = zone.date_at(now);
+    let text = match kind {
+        DocumentKind::Passport => SAMPLE_PASSPORT,
+        DocumentKind::Licence => SAMPLE_LICENCE,
+        DocumentKind::TempPass => SAMPLE_PASS,
+    };
+    #[allow(clippy::expect_used)]
+    // safe: the three files are JSON objects; `samples_are_valid_documents_on_any_day` parses each.
+    let mut json: serde_json::Value = serde_json::from_str(text).expect("a sample is JSON");
     match kind {
-        DocumentKind::Passport => Credential::from(docseal::samples::passport()),
-        DocumentKind::Licence => Credential::from(docseal::samples::licence_on(today)),
-        DocumentKind::TempPass => Credential::from(docseal::samples::pass_on(today)),
+        DocumentKind::Passport => {}
+        DocumentKind::Licence => {
+            let first_issue = json["first_issue_date"].as_str().and_then(|d| d.parse().ok()).unwrap_or(today);
+            let cycle = docseal::model::licence::points_cycle_start(first_issue, today);
+            json["points_cycle_start"] = cycle.to_string().into();
+        }
+        DocumentKind::TempPass => {
+            json["valid_from"] = today.to_string().into();
+            json["valid_until"] = (today + chrono::Days::new(6)).to_string().into();
+        }
     }
+    #[allow(clippy::expect_used)]
+    // safe: the samples hold on any day after their holders' birth; the unit test checks a span.
+    Credential::from_json(document_type(kind), &json.to_string()).expect("the sample is a valid document")
+}
+
+/// [`sample_at`] now.
+pub(crate) fn sample(kind: DocumentKind) -> Credential {
+    sample_at(kind, Utc::now())
 }
 
 fn example(kind: DocumentKind) -> Result<ExitCode, Failure> {
@@ -81,4 +110,23 @@ fn inspect(payload: Option<&str>) -> Result<ExitCode, Failure> {
     };
     outln!("{}", serde_json::to_string_pretty(&json).map_err(Failure::usage)?);
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_are_valid_documents_on_any_day() {
+        let start: chrono::DateTime<Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
+        for day in (0..3 * 365).step_by(17) {
+            let now = start + chrono::Duration::days(day) + chrono::Duration::hours(17);
+            for kind in [DocumentKind::Passport, DocumentKind::Licence, DocumentKind::TempPass] {
+                let sample = sample_at(kind, now);
+                assert_eq!(sample.document_type(), document_type(kind));
+            }
+        }
+        let pass = sample_at(DocumentKind::TempPass, start).to_json();
+        assert_eq!(pass["valid_from"], "2026-01-01");
+    }
 }

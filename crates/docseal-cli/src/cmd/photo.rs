@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
-use docseal::codec::reference::BarcodeReference;
+use docseal::BarcodeReference;
 use docseal::{AnyVerified, Verifier};
 use docseal_scan::{Code, ScanError, Scanner, Symbology};
 use serde_json::{Value, json};

@@ -7,7 +7,7 @@ mod licence;
 mod pass;
 mod passport;
 
-use docseal::codec::reference::BarcodeReference;
+use docseal::BarcodeReference;
 use docseal::model::Credential;
 
 use crate::RenderError;

@@ -79,10 +79,7 @@ type Finished = (u64, io::Result<Piece>);
 /// let input = format!("{}\nDS1:not a payload\n", issued.text);
 /// let (summary, out) = docseal::bulk::verify_lines_into(
 ///     &Verifier::new(trust), input.as_bytes(), at, 4096,
-///     |out, result| match result {
-///         Ok(v) => docseal::json::write_valid_line(out, v),
-///         Err(e) => docseal::json::write_invalid_line(out, e),
-///     },
+///     docseal::json::write_line,
 ///     Vec::new(),
 /// )?;
 /// assert_eq!((summary.total, summary.valid), (2, 1));
