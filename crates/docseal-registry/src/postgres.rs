@@ -9,8 +9,9 @@ use docseal::Issued;
 use docseal::status::{Status, StatusRef};
 use postgres::{Client, NoTls, Statement, Transaction};
 
-use crate::sqlite::{signed, to_record, unsigned};
+use crate::sqlite::to_record;
 use crate::store::{Backend, CredentialRecord, DocumentKey, ListEntries, Lookup, SignWith, Stats};
+use crate::store::{signed, unsigned};
 use crate::{RegistryConfig, RegistryError, rules};
 
 /// The schema version this build writes, kept in `docseal_meta`.

@@ -9,7 +9,9 @@ use docseal::Issued;
 use docseal::status::{Status, StatusRef};
 use rusqlite::{Connection, OptionalExtension as _, TransactionBehavior, params};
 
-use crate::store::{Backend, CredentialRecord, DocumentKey, ListEntries, Lookup, NewCredential, SignWith, Stats};
+use crate::store::{
+    Backend, CredentialRecord, DocumentKey, ListEntries, Lookup, NewCredential, SignWith, Stats, signed, unsigned,
+};
 use crate::{RegistryConfig, RegistryError, rules};
 
 /// The schema version this build writes; older files are migrated, newer ones refused.
@@ -155,16 +157,6 @@ impl SqliteBackend {
         let size = size.parse().map_err(|_| RegistryError::Corrupt(format!("status_list_size {size:?}")))?;
         RegistryConfig::new(&setting("status_uri_base")?)?.with_list_size(size)
     }
-}
-
-/// A stored integer that must be a count or an index.
-pub(crate) fn unsigned(value: i64, what: &str) -> Result<u64, RegistryError> {
-    u64::try_from(value).map_err(|_| RegistryError::Corrupt(format!("{what} {value}")))
-}
-
-/// An index or count as SQL stores it.
-pub(crate) fn signed(value: u64) -> Result<i64, RegistryError> {
-    i64::try_from(value).map_err(|_| RegistryError::Corrupt(format!("{value} does not fit a database integer")))
 }
 
 /// A row of [`RECORD_COLUMNS`] as stored, checked by [`to_record`].

@@ -159,7 +159,6 @@ pub(crate) fn stats_from(
     credentials: i64,
     lists: Vec<(String, i64, i64)>,
 ) -> Result<Stats, RegistryError> {
-    use crate::sqlite::unsigned;
     let status = |value: i64| {
         u8::try_from(value).map(Status::from_value).map_err(|_| RegistryError::Corrupt(format!("status {value}")))
     };
@@ -178,4 +177,14 @@ pub(crate) fn stats_from(
             .map(|(uri, used, size)| Ok((uri, unsigned(used, "list entries")?, unsigned(size, "list size")?)))
             .collect::<Result<_, RegistryError>>()?,
     })
+}
+
+/// A stored integer that must be a count or an index.
+pub(crate) fn unsigned(value: i64, what: &str) -> Result<u64, RegistryError> {
+    u64::try_from(value).map_err(|_| RegistryError::Corrupt(format!("{what} {value}")))
+}
+
+/// An index or count as SQL stores it.
+pub(crate) fn signed(value: u64) -> Result<i64, RegistryError> {
+    i64::try_from(value).map_err(|_| RegistryError::Corrupt(format!("{value} does not fit a database integer")))
 }

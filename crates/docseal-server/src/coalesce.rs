@@ -47,7 +47,7 @@ async fn run(current: Arc<Current>, mut receiver: mpsc::Receiver<Job>) {
         let verified = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let texts: Vec<&str> = jobs.iter().map(|j| j.text.trim()).collect();
             let results = loaded.verifier().verify_many(&texts, chrono::Utc::now());
-            results.iter().map(|r| (crate::routes::verdict_kind(r), crate::routes::answer_bytes(r))).collect::<Vec<_>>()
+            results.iter().map(|r| (crate::answer::verdict_kind(r), crate::answer::answer_bytes(r))).collect::<Vec<_>>()
         }));
         // After a panic the group's reply senders are dropped: those requests get 500, and
         // the task goes on with the next group.

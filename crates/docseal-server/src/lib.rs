@@ -16,6 +16,7 @@
 //! JPEG body, or a `multipart/form-data` upload with the field `image` or a file field;
 //! `X-Docseal-At` for the time), `GET /v1/health`, `GET /v1/trust`, `GET /metrics`.
 
+mod answer;
 mod coalesce;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]

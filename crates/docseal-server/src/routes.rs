@@ -17,6 +17,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::App;
+use crate::answer::{answer_bytes, verdict_kind};
 
 /// A request the service will not answer with a verdict: `{"error": {"kind": "request",
 /// "message": ...}}` with a 4xx (or 5xx) status.
@@ -42,16 +43,6 @@ fn json_response(value: &Value) -> Response {
 
 fn json_bytes_response(body: Vec<u8>) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
-}
-
-/// The `verify --json` answer for a result, as response bytes.
-pub(crate) fn answer_bytes(result: &docseal::Result<docseal::AnyVerified>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(2048);
-    // safe: writing to a Vec cannot fail, and the answer's fields are strings, numbers and
-    // string-keyed maps, which serde_json always serializes.
-    #[allow(clippy::expect_used)]
-    docseal::json::write_answer(&mut out, result).expect("JSON into a Vec");
-    out
 }
 
 /// The questions a request may ask (all optional).
@@ -126,14 +117,6 @@ fn with_questions(verifier: &Verifier, base: &Policy, require: Option<Require>) 
         policy = policy.require(Requirement::DocumentType(t));
     }
     Ok(Some(verifier.clone().with_policy(policy)))
-}
-
-/// `valid`, or the refusal's kind: the label of the verdict counters.
-pub(crate) fn verdict_kind<T>(result: &docseal::Result<T>) -> &'static str {
-    match result {
-        Ok(_) => "valid",
-        Err(e) => e.kind().as_str(),
-    }
 }
 
 pub(crate) async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Result<Response, Refusal> {

@@ -13,7 +13,7 @@
 //! instead of building a CBOR tree and re-encoding it to prove it canonical is what brings
 //! the COSE stage near to nothing.
 
-use super::sign1::Sign1;
+use super::envelope::Sign1;
 use super::{Algorithm, Kid};
 
 /// The Sig_structure's fixed start: array of 4, "Signature1".

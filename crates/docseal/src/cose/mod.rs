@@ -3,6 +3,7 @@
 
 mod canonical;
 mod ed25519;
+mod envelope;
 mod key;
 #[cfg(feature = "hc1")]
 mod rsa;
@@ -22,7 +23,8 @@ pub use key::{SigningKey, VerifyingKey};
 #[doc(hidden)]
 pub use sign1::replace_payload;
 pub use sign1::{GenericSign1, ParsedSign1, PreparedSign1, parse_sign1, parse_sign1_generic, verify_sign1_generic};
-pub(crate) use sign1::{Sign1, parse_sign1_parts};
+pub(crate) use envelope::Sign1;
+pub(crate) use sign1::parse_sign1_parts;
 pub use signer::Signer;
 
 /// Which implementation verifies ES256 (and PS256) in this build: `"ring"` with the `ring`

@@ -3,8 +3,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::policy::Requirement;
-
 /// Which stage of the verification a [`Check`] reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -64,15 +62,6 @@ impl Check {
     pub(crate) fn passed(kind: CheckKind, detail: String) -> Self {
         Self { kind, passed: true, detail }
     }
-}
-
-/// A requirement the relying party asked, with its answer in words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Answer {
-    /// The question.
-    pub requirement: Requirement,
-    /// Why it holds ("yes, covered by A1 on 2026-11-21").
-    pub answer: String,
 }
 
 /// "42 s", "5 min 3 s", "2 h 0 min", "3 days 4 h".

@@ -13,8 +13,7 @@ pub(crate) use ds1::Ds1;
 #[cfg(feature = "hc1")]
 pub(crate) use hc1::Hc1;
 
-use super::checks::Answer;
-use super::policy::Policy;
+use super::policy::{Answer, Policy};
 use super::verified::Profile;
 use crate::cose::Sign1;
 use crate::error::{KeyRefusal, Result};

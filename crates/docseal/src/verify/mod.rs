@@ -17,11 +17,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 pub use crate::limits::Limits;
-pub use checks::{Answer, Check, CheckKind};
+pub use checks::{Check, CheckKind};
 #[cfg(feature = "hc1")]
 pub use hc1::{AnyInspected, InspectedHc1, inspect_any};
 pub(crate) use pipeline::Pending;
-pub use policy::{Policy, Requirement};
+pub use policy::{Answer, Policy, Requirement};
 pub use verified::{AnyVerified, Profile, StatusSeen, Verified};
 
 use crate::algorithm::Kid;

@@ -4,7 +4,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::checks::Answer;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 use crate::model::{Credential, DocumentType, TravelMode, Usability, Zone};
@@ -89,6 +88,15 @@ impl Requirement {
             },
         }
     }
+}
+
+/// A requirement the relying party asked, with its answer in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The question.
+    pub requirement: Requirement,
+    /// Why it holds ("yes, covered by A1 on 2026-11-21").
+    pub answer: String,
 }
 
 /// The verification policy: clock skew, freshness, requirements and limits.

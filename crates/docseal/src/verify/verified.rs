@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::checks::{self, Answer, Check, CheckKind};
+use super::checks::{self, Check, CheckKind};
+use super::policy::Answer;
 use crate::algorithm::{Algorithm, Kid};
 use crate::model::dcc::{Dcc, DccClaims};
 use crate::model::{Credential, Usability, Zone};

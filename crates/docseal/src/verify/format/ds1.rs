@@ -9,8 +9,7 @@ use crate::error::Result;
 use crate::limits::Limits;
 use crate::model::{Credential, Usability, Zone};
 use crate::scope::Scope;
-use crate::verify::checks::Answer;
-use crate::verify::policy::Policy;
+use crate::verify::policy::{Answer, Policy};
 use crate::verify::verified::Profile;
 use crate::wire::{self, Claims, StatusRef};
 

@@ -14,8 +14,7 @@ use crate::model::dcc::{Dcc, DccClaims};
 use crate::model::{Usability, Zone};
 use crate::scope::Scope;
 use crate::trust::TrustedKey;
-use crate::verify::checks::Answer;
-use crate::verify::policy::Policy;
+use crate::verify::policy::{Answer, Policy};
 use crate::verify::verified::Profile;
 use crate::wire;
 
