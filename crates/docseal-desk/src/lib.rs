@@ -25,6 +25,7 @@
 
 mod error;
 mod material;
+mod questions;
 mod read;
 mod sources;
 
@@ -35,6 +36,7 @@ use docseal::Policy;
 
 pub use error::SetupError;
 pub use material::{Loaded, Material, Named, Set};
+pub use questions::Questions;
 pub use read::{MAX_FILE_BYTES, read_file, status_files, tokens_in};
 pub use sources::{Fingerprint, Sources, StateDir};
 

@@ -4,8 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use docseal::model::{DocumentType, TravelMode};
-use docseal::{Policy, Requirement};
+use docseal::Policy;
 use docseal_desk::{Desk, Material, Named};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -160,31 +159,8 @@ impl Verifier {
             }
             policy = policy.with_max_age(Duration::from_secs_f64(seconds));
         }
-        if let Some(class) = require_class {
-            policy = policy.require(Requirement::VehicleClass(class));
-        }
-        if let Some(age) = min_age {
-            policy = policy.require(Requirement::MinAge(age));
-        }
-        if let Some(mode) = travel_mode {
-            let parsed = TravelMode::from_name(&mode)
-                .ok_or_else(|| errors::usage(py, format!("travel_mode {mode:?}: air or rail")))?;
-            policy = policy.require(Requirement::TravelMode(parsed));
-        }
-        if let Some(name) = document_type {
-            let t = match name.as_str() {
-                "passport" => DocumentType::Passport,
-                "driving-licence" => DocumentType::DrivingLicence,
-                "temporary-pass" => DocumentType::TemporaryPass,
-                other => {
-                    return Err(errors::usage(
-                        py,
-                        format!("document_type {other:?}: passport, driving-licence or temporary-pass"),
-                    ));
-                }
-            };
-            policy = policy.require(Requirement::DocumentType(t));
-        }
+        let questions = docseal_desk::Questions { class: require_class, min_age, travel_mode, document_type };
+        policy = questions.apply(policy).map_err(|e| errors::usage(py, e.to_string()))?;
         if allow_unchecked_status {
             policy = policy.allow_unchecked_status();
         }

@@ -11,12 +11,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use docseal::model::{DocumentType, TravelMode};
-use docseal::{Policy, Requirement, Verifier};
+use docseal::{Policy, Verifier};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::App;
+use docseal_desk::Questions;
+
 use crate::answer::{answer_bytes, verdict_kind};
 
 /// A request the service will not answer with a verdict: `{"error": {"kind": "request",
@@ -45,23 +46,13 @@ fn json_bytes_response(body: Vec<u8>) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
-/// The questions a request may ask (all optional).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct Require {
-    class: Option<String>,
-    min_age: Option<u32>,
-    travel_mode: Option<String>,
-    document_type: Option<String>,
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct VerifyRequest {
     payload: String,
     at: Option<String>,
     #[serde(default)]
-    require: Option<Require>,
+    require: Option<Questions>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -70,7 +61,7 @@ pub(crate) struct BatchRequest {
     payloads: Vec<String>,
     at: Option<String>,
     #[serde(default)]
-    require: Option<Require>,
+    require: Option<Questions>,
 }
 
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
@@ -88,34 +79,9 @@ fn instant(at: Option<&str>) -> Result<DateTime<Utc>, Refusal> {
 
 /// The verifier to use: the loaded one, or a copy with the request's questions added (the
 /// status lists are shared, the trust list is small).
-fn with_questions(verifier: &Verifier, base: &Policy, require: Option<Require>) -> Result<Option<Verifier>, Refusal> {
+fn with_questions(verifier: &Verifier, base: &Policy, require: Option<Questions>) -> Result<Option<Verifier>, Refusal> {
     let Some(require) = require else { return Ok(None) };
-    let mut policy = base.clone();
-    if let Some(class) = require.class {
-        policy = policy.require(Requirement::VehicleClass(class));
-    }
-    if let Some(age) = require.min_age {
-        policy = policy.require(Requirement::MinAge(age));
-    }
-    if let Some(mode) = require.travel_mode {
-        let parsed = TravelMode::from_name(&mode)
-            .ok_or_else(|| bad_request(StatusCode::BAD_REQUEST, format!("travel_mode {mode:?}: air or rail")))?;
-        policy = policy.require(Requirement::TravelMode(parsed));
-    }
-    if let Some(name) = require.document_type {
-        let t = match name.as_str() {
-            "passport" => DocumentType::Passport,
-            "driving-licence" => DocumentType::DrivingLicence,
-            "temporary-pass" => DocumentType::TemporaryPass,
-            other => {
-                return Err(bad_request(
-                    StatusCode::BAD_REQUEST,
-                    format!("document_type {other:?}: passport, driving-licence or temporary-pass"),
-                ));
-            }
-        };
-        policy = policy.require(Requirement::DocumentType(t));
-    }
+    let policy = require.apply(base.clone()).map_err(|e| bad_request(StatusCode::BAD_REQUEST, e.to_string()))?;
     Ok(Some(verifier.clone().with_policy(policy)))
 }
 

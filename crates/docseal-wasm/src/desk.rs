@@ -2,9 +2,8 @@
 //! between calls from the page.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use docseal::model::{DocumentType, TravelMode};
 use docseal::status::StatusLists;
-use docseal::{Policy, Requirement, Verifier};
+use docseal::{Policy, Verifier};
 use docseal_desk::{Material, Named};
 use serde_json::json;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -166,31 +165,13 @@ impl Desk {
         as_of: &str,
     ) -> Result<(), DeskError> {
         let refused = |reason: String| DeskError::Requirement { reason };
-        let mut policy = Policy::default();
-        if !class.trim().is_empty() {
-            policy = policy.require(Requirement::VehicleClass(class.trim().to_owned()));
-        }
-        if min_age > 0 {
-            policy = policy.require(Requirement::MinAge(min_age));
-        }
-        if !travel_mode.is_empty() {
-            let mode = TravelMode::from_name(travel_mode)
-                .ok_or_else(|| refused(format!("unknown travel mode {travel_mode:?}: air or rail")))?;
-            policy = policy.require(Requirement::TravelMode(mode));
-        }
-        if !document_type.is_empty() {
-            let t = match document_type {
-                "passport" => DocumentType::Passport,
-                "driving-licence" => DocumentType::DrivingLicence,
-                "temporary-pass" => DocumentType::TemporaryPass,
-                other => {
-                    return Err(refused(format!(
-                        "document type {other:?}: passport, driving-licence or temporary-pass"
-                    )));
-                }
-            };
-            policy = policy.require(Requirement::DocumentType(t));
-        }
+        let questions = docseal_desk::Questions {
+            class: Some(class.to_owned()),
+            min_age: Some(min_age),
+            travel_mode: Some(travel_mode.to_owned()),
+            document_type: Some(document_type.to_owned()),
+        };
+        let mut policy = questions.apply(Policy::default()).map_err(|e| refused(e.to_string()))?;
         if !as_of.is_empty() {
             let day = NaiveDate::parse_from_str(as_of, "%Y-%m-%d")
                 .map_err(|_| refused(format!("day {as_of:?} is not YYYY-MM-DD")))?;

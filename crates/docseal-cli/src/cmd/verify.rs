@@ -3,9 +3,8 @@ use std::process::ExitCode;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
-use docseal::model::DocumentType;
-use docseal::{AnyVerified, Policy, Requirement, Verifier};
-use docseal_desk::{Desk, SetupError, Sources};
+use docseal::{AnyVerified, Policy, Verifier};
+use docseal_desk::{Desk, Questions, SetupError, Sources};
 
 use crate::Failure;
 use crate::cli::VerifyArgs;
@@ -72,32 +71,13 @@ fn policy(args: &VerifyArgs) -> Result<Policy, Failure> {
     if let Some(name) = &args.tz {
         policy = policy.with_time_zone(docseal::model::Zone::from_name(name).map_err(Failure::usage)?);
     }
-    if let Some(class) = &args.require_class {
-        policy = policy.require(Requirement::VehicleClass(class.clone()));
-    }
-    if let Some(age) = args.min_age {
-        policy = policy.require(Requirement::MinAge(age));
-    }
-    if let Some(mode) = &args.travel_mode {
-        let mode = docseal::model::TravelMode::from_name(mode).ok_or_else(|| {
-            Failure::usage(format!("unknown travel mode {mode:?}: a temporary pass knows air and rail"))
-        })?;
-        policy = policy.require(Requirement::TravelMode(mode));
-    }
-    if let Some(name) = &args.document_type {
-        let t = match name.as_str() {
-            "passport" => DocumentType::Passport,
-            "driving-licence" => DocumentType::DrivingLicence,
-            "temporary-pass" => DocumentType::TemporaryPass,
-            other => {
-                return Err(Failure::usage(format!(
-                    "--document-type {other:?}: passport, driving-licence or temporary-pass"
-                )));
-            }
-        };
-        policy = policy.require(Requirement::DocumentType(t));
-    }
-    Ok(policy)
+    let questions = Questions {
+        class: args.require_class.clone(),
+        min_age: args.min_age,
+        travel_mode: args.travel_mode.clone(),
+        document_type: args.document_type.clone(),
+    };
+    questions.apply(policy).map_err(Failure::usage)
 }
 
 /// A verifier with the default policy, the trust list and the status lists: what `render`

@@ -20,6 +20,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use error::DocumentError;
+
 pub use licence::{
     BackPage, ChinaClass, ClassSystem, DrivingLicence, DrivingPrivilege, FrontPage, IsoCategory, LicenceStatus,
     RecordEntry, StatusCode, VehicleClass,
@@ -42,6 +43,38 @@ pub enum DocumentType {
     DrivingLicence,
     /// Electronic temporary pass standing in for a travel permit.
     TemporaryPass,
+}
+
+/// A name docseal does not know, with the names it does.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} {given:?}: {expected}")]
+pub struct UnknownName {
+    /// What kind of name (`document type`, `travel mode`, `requirement`).
+    pub what: &'static str,
+    /// The name given.
+    pub given: String,
+    /// The names accepted, in words.
+    pub expected: &'static str,
+}
+
+impl std::str::FromStr for DocumentType {
+    type Err = UnknownName;
+
+    /// One set of names everywhere: `passport`, `driving-licence` (also `licence`,
+    /// `license`, `driving-license`), `temporary-pass` (also `temp-pass`, `pass`); case and
+    /// `_` for `-` do not matter.
+    fn from_str(name: &str) -> Result<Self, UnknownName> {
+        match name.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "passport" => Ok(Self::Passport),
+            "driving-licence" | "driving-license" | "licence" | "license" => Ok(Self::DrivingLicence),
+            "temporary-pass" | "temp-pass" | "pass" => Ok(Self::TemporaryPass),
+            _ => Err(UnknownName {
+                what: "document type",
+                given: name.to_owned(),
+                expected: "passport, driving-licence (licence) or temporary-pass (temp-pass)",
+            }),
+        }
+    }
 }
 
 impl DocumentType {

@@ -29,11 +29,23 @@ impl TravelMode {
     /// Reads `air` or `rail`.
     #[must_use]
     pub fn from_name(name: &str) -> Option<Self> {
-        match name {
+        match name.trim().to_ascii_lowercase().as_str() {
             "air" => Some(Self::Air),
             "rail" => Some(Self::Rail),
             _ => None,
         }
+    }
+}
+
+impl std::str::FromStr for TravelMode {
+    type Err = super::UnknownName;
+
+    fn from_str(name: &str) -> Result<Self, super::UnknownName> {
+        Self::from_name(name).ok_or_else(|| super::UnknownName {
+            what: "travel mode",
+            given: name.to_owned(),
+            expected: "air or rail",
+        })
     }
 }
 

@@ -36,6 +36,52 @@ impl std::fmt::Display for Requirement {
     }
 }
 
+impl std::str::FromStr for Requirement {
+    type Err = crate::model::UnknownName;
+
+    /// `class=C1` (also `class:C1`; the class code in the licence's system, any case),
+    /// `min-age=21`, `travel-mode=air`, `document-type=passport` (the names of
+    /// [`DocumentType`]'s `FromStr`).
+    fn from_str(text: &str) -> std::result::Result<Self, Self::Err> {
+        let unknown = || crate::model::UnknownName {
+            what: "requirement",
+            given: text.to_owned(),
+            expected: "class=CODE, min-age=YEARS, travel-mode=air|rail or document-type=NAME",
+        };
+        let (name, value) = text.split_once(['=', ':']).ok_or_else(unknown)?;
+        let value = value.trim();
+        match name.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "class" if !value.is_empty() => Ok(Self::VehicleClass(value.to_ascii_uppercase())),
+            "min-age" | "age" => value.parse().map(Self::MinAge).map_err(|_| unknown()),
+            "travel-mode" | "travel" => value.parse().map(Self::TravelMode),
+            "document-type" | "document" => value.parse().map(Self::DocumentType),
+            _ => Err(unknown()),
+        }
+    }
+}
+
+/// The JSON form: one key, `{"class": "C1"}`, `{"min_age": 21}`, `{"travel_mode": "air"}`
+/// or `{"document_type": "passport"}`.
+impl<'de> serde::Deserialize<'de> for Requirement {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "snake_case", deny_unknown_fields)]
+        enum Json {
+            Class(String),
+            MinAge(u32),
+            TravelMode(String),
+            DocumentType(String),
+        }
+        let text = match Json::deserialize(deserializer)? {
+            Json::Class(code) => format!("class={code}"),
+            Json::MinAge(years) => return Ok(Self::MinAge(years)),
+            Json::TravelMode(mode) => format!("travel-mode={mode}"),
+            Json::DocumentType(name) => format!("document-type={name}"),
+        };
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl Requirement {
     /// Checks the requirement against a credential at `now`, on the day `now` falls on in
     /// the document's zone (a [`Policy`] can count ages on the relying party's own day).
@@ -275,5 +321,52 @@ mod tests {
         assert!(Requirement::MinAge(36).check(&licence, now).is_ok());
         assert!(Requirement::MinAge(37).check(&licence, now).is_err());
         assert!(Requirement::DocumentType(DocumentType::Passport).check(&licence, now).is_err());
+    }
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::Requirement;
+    use crate::model::{DocumentType, TravelMode};
+
+    #[test]
+    fn requirements_and_document_types_read_from_text_and_json() {
+        assert_eq!("class=c1".parse::<Requirement>(), Ok(Requirement::VehicleClass("C1".into())));
+        assert_eq!("class:C1E".parse::<Requirement>(), Ok(Requirement::VehicleClass("C1E".into())));
+        assert_eq!("min-age=21".parse::<Requirement>(), Ok(Requirement::MinAge(21)));
+        assert_eq!("travel_mode=Air".parse::<Requirement>(), Ok(Requirement::TravelMode(TravelMode::Air)));
+        assert_eq!(
+            "document-type=licence".parse::<Requirement>(),
+            Ok(Requirement::DocumentType(DocumentType::DrivingLicence))
+        );
+        for bad in ["class", "class=", "min-age=old", "travel-mode=sea", "colour=red", "document-type=visa"] {
+            assert!(bad.parse::<Requirement>().is_err(), "{bad}");
+        }
+        for (name, t) in [
+            ("passport", DocumentType::Passport),
+            ("driving-licence", DocumentType::DrivingLicence),
+            ("Licence", DocumentType::DrivingLicence),
+            ("temp-pass", DocumentType::TemporaryPass),
+            ("temporary_pass", DocumentType::TemporaryPass),
+        ] {
+            assert_eq!(name.parse::<DocumentType>(), Ok(t), "{name}");
+        }
+        let err = "visa".parse::<DocumentType>().unwrap_err();
+        assert!(err.to_string().contains("passport, driving-licence"), "{err}");
+        let json: Vec<Requirement> = serde_json::from_str(
+            r#"[{"class": "c1"}, {"min_age": 21}, {"travel_mode": "rail"}, {"document_type": "pass"}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            json,
+            vec![
+                Requirement::VehicleClass("C1".into()),
+                Requirement::MinAge(21),
+                Requirement::TravelMode(TravelMode::Rail),
+                Requirement::DocumentType(DocumentType::TemporaryPass)
+            ]
+        );
+        assert!(serde_json::from_str::<Requirement>(r#"{"travel_mode": "sea"}"#).is_err());
+        assert!(serde_json::from_str::<Requirement>(r#"{"colour": "red"}"#).is_err());
     }
 }
