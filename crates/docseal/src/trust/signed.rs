@@ -261,6 +261,16 @@ impl TrustList {
             ("next_update", Value::Integer(info.next_update.timestamp().into())),
             ("entries", Value::Array(entries)),
         ]));
+        // Refused before it is signed: a list no desk would load (`from_signed_with`'s cap)
+        // is a mistake to catch at the authority, not at every desk. The envelope adds a
+        // header and a signature, well under a kilobyte.
+        if payload.len() + 1024 > MAX_SIGNED_LEN {
+            return Err(bad(format!(
+                "{} entries make a {}-byte list, above the {MAX_SIGNED_LEN}-byte cap every desk applies; split the list",
+                self.keys().len(),
+                payload.len()
+            )));
+        }
         sign_payload(anchor, alg, payload)
     }
 

@@ -176,3 +176,32 @@ mod signed_lists {
         assert!(read(br#"{"version": 1, "issuers": []}"#, &anchor, SignedListRules::default()).is_err());
     }
 }
+
+/// Issue 35: `trust sign` refuses a list no desk would load, instead of writing megabytes
+/// that every `verify` refuses.
+#[test]
+fn a_list_above_the_desks_cap_is_refused_when_signed() {
+    let anchor = SigningKey::from_ed25519_seed(&[3; 32]);
+    let key = SigningKey::from_ed25519_seed(&[4; 32]).verifying_key();
+    let info = TrustListInfo {
+        provider: "test".into(),
+        date: "2026-12-01T00:00:00Z".parse().unwrap(),
+        sequence: 1,
+        next_update: "2026-12-31T00:00:00Z".parse().unwrap(),
+    };
+    let mut list = TrustList::new();
+    for i in 0..60_000 {
+        list.add(TrustedKey::new(format!("Authority number {i}"), key.clone()));
+    }
+    let err = list.sign(&anchor, &info).unwrap_err();
+    assert_eq!(err.kind().as_str(), "trust-list");
+    assert!(err.to_string().contains("split the list"), "{err}");
+    let mut small = TrustList::new();
+    for i in 0..1_000 {
+        small.add(TrustedKey::new(format!("Authority number {i}"), key.clone()));
+    }
+    let signed = small.sign(&anchor, &info).unwrap();
+    let (read, _) =
+        TrustList::from_signed(&signed, &anchor.verifying_key(), "2026-12-02T00:00:00Z".parse().unwrap()).unwrap();
+    assert_eq!(read.keys().len(), 1_000);
+}
