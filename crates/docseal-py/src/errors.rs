@@ -47,15 +47,16 @@ fn with_kind<E: pyo3::PyTypeInfo>(py: Python<'_>, kind: &str, message: String) -
 
 /// A library error raised from an argument (trust list, key, document, status token).
 pub(crate) fn from_docseal(py: Python<'_>, e: &docseal::Error) -> PyErr {
-    let kind = e.kind().as_str();
-    let message = e.to_string();
+    use docseal::ErrorKind;
+    let (kind, message) = (e.kind(), e.to_string());
+    let name = kind.as_str();
     match kind {
-        "trust-list" => with_kind::<TrustListError>(py, kind, message),
-        "status" => with_kind::<StatusListError>(py, kind, message),
-        "key" => with_kind::<SigningKeyError>(py, kind, message),
-        "document" => with_kind::<DocumentError>(py, kind, message),
-        "limit" => with_kind::<LimitError>(py, kind, message),
-        _ => with_kind::<DocsealError>(py, kind, message),
+        ErrorKind::TrustList => with_kind::<TrustListError>(py, name, message),
+        ErrorKind::Status => with_kind::<StatusListError>(py, name, message),
+        ErrorKind::Key => with_kind::<SigningKeyError>(py, name, message),
+        ErrorKind::Document => with_kind::<DocumentError>(py, name, message),
+        ErrorKind::Limit => with_kind::<LimitError>(py, name, message),
+        _ => with_kind::<DocsealError>(py, name, message),
     }
 }
 

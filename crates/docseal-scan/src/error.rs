@@ -32,3 +32,12 @@ pub enum ScanError {
         limit: Duration,
     },
 }
+
+impl ScanError {
+    /// Whether the image itself could not be read (kind `image`), rather than read and found
+    /// without a code (kind `scan`).
+    #[must_use]
+    pub fn is_unreadable_image(&self) -> bool {
+        matches!(self, Self::Unreadable { .. } | Self::TooLarge { .. })
+    }
+}

@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use docseal::{Policy, Verifier};
+use docseal::{ErrorKind, Policy, Verifier};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -30,7 +30,8 @@ pub(crate) struct Refusal {
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        (self.status, axum::Json(json!({"error": {"kind": "request", "message": self.message}}))).into_response()
+        let kind = ErrorKind::Request.as_str();
+        (self.status, axum::Json(json!({"error": {"kind": kind, "message": self.message}}))).into_response()
     }
 }
 
@@ -187,10 +188,7 @@ pub(crate) async fn verify_image(
     let (kind, answer) = match read {
         Err(_) => return Err(bad_request(StatusCode::INTERNAL_SERVER_ERROR, "the image reader stopped")),
         Ok(Err(e)) => {
-            let kind = match e {
-                docseal_scan::ScanError::Unreadable { .. } | docseal_scan::ScanError::TooLarge { .. } => "image",
-                _ => "scan",
-            };
+            let kind = if e.is_unreadable_image() { ErrorKind::Image } else { ErrorKind::Scan }.as_str();
             (kind, json!({"valid": false, "error": {"kind": kind, "message": e.to_string()}}))
         }
         Ok(Ok(codes)) => {
@@ -201,7 +199,10 @@ pub(crate) async fn verify_image(
                     let result = loaded.verifier().verify_any(code.text.trim(), now);
                     (verdict_kind(&result), docseal::json::answer(&result))
                 }
-                None => ("scan", json!({"valid": false, "error": {"kind": "scan", "message": "no code in the image"}})),
+                None => {
+                    let kind = ErrorKind::Scan.as_str();
+                    (kind, json!({"valid": false, "error": {"kind": kind, "message": "no code in the image"}}))
+                }
             }
         }
     };

@@ -281,13 +281,20 @@ pub enum ErrorKind {
     Limit,
     /// A key could not be read, generated or used.
     Key,
-    /// The trust list is malformed.
+    /// The trust list is malformed, or overdue.
     TrustList,
+    /// A front end's: the image could not be decoded (format, size).
+    Image,
+    /// A front end's: no code was found in the image.
+    Scan,
+    /// A front end's: the request itself is malformed (the service's JSON, a time).
+    Request,
 }
 
 impl ErrorKind {
-    /// Every kind, in pipeline order.
-    pub const ALL: [Self; 21] = [
+    /// Every kind, in pipeline order, the front ends' last: one vocabulary for the command
+    /// line, the service, Python and the page.
+    pub const ALL: [Self; 24] = [
         Self::Prefix,
         Self::Base45,
         Self::Decompress,
@@ -309,6 +316,9 @@ impl ErrorKind {
         Self::Limit,
         Self::Key,
         Self::TrustList,
+        Self::Image,
+        Self::Scan,
+        Self::Request,
     ];
 
     /// The stable name (`signature`, `unknown-kid`, ...).
@@ -336,6 +346,9 @@ impl ErrorKind {
             Self::Limit => "limit",
             Self::Key => "key",
             Self::TrustList => "trust-list",
+            Self::Image => "image",
+            Self::Scan => "scan",
+            Self::Request => "request",
         }
     }
 

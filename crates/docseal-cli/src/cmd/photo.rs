@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use docseal::BarcodeReference;
+use docseal::ErrorKind;
 use docseal::{AnyVerified, Verifier};
 use docseal_scan::{Code, ScanError, Scanner, Symbology};
 use serde_json::{Value, json};
@@ -33,11 +34,8 @@ impl Photo {
 }
 
 fn scan_refusal(e: &ScanError) -> Photo {
-    let kind = match e {
-        ScanError::Unreadable { .. } | ScanError::TooLarge { .. } => "image",
-        _ => "scan",
-    };
-    Photo::Refused { kind, message: e.to_string() }
+    let kind = if e.is_unreadable_image() { ErrorKind::Image } else { ErrorKind::Scan };
+    Photo::Refused { kind: kind.as_str(), message: e.to_string() }
 }
 
 fn read_photo(path: &Path, scanner: &Scanner, verifier: &Verifier, now: DateTime<Utc>) -> Result<Photo, Failure> {
@@ -53,7 +51,7 @@ fn read_photo(path: &Path, scanner: &Scanner, verifier: &Verifier, now: DateTime
     let (two_d, bars): (Vec<Code>, Vec<Code>) = codes.into_iter().partition(|c| c.symbology.is_2d());
     if two_d.is_empty() {
         return Ok(Photo::Refused {
-            kind: "scan",
+            kind: ErrorKind::Scan.as_str(),
             message: format!(
                 "no QR code or DataMatrix found ({} barcode(s) only: a reference proves nothing)",
                 bars.len()
