@@ -70,6 +70,14 @@ fn main() {
             assert_eq!(ok, batch.len());
         });
     };
+    // The bulk path (`verify_many`, HC1 lines among any others) on one and on two threads.
+    let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
+    let many = |pool: &rayon::ThreadPool| {
+        pool.install(|| {
+            let ok = verifier.verify_many(&batch, clock).iter().filter(|r| r.is_ok()).count();
+            assert_eq!(ok, batch.len());
+        });
+    };
     // dgc spread the same way: its own two-thread scaling is this machine's ceiling for the
     // two-thread ratio in this run (the VM's second core is not always a whole core).
     let dgc_bulk = || {
@@ -80,26 +88,29 @@ fn main() {
     };
     // Interleaved rounds, so that the VM's drift falls on both sides of each ratio alike: each
     // round times every side once; the ratios are the medians of the per-round ratios.
-    let (mut times, mut ratios) = (vec![Vec::new(); 5], vec![Vec::new(); 4]);
+    let (mut times, mut ratios) = (vec![Vec::new(); 7], vec![Vec::new(); 6]);
     for round in 0..=rounds {
         let d = per_call(calls, docseal);
         let g = per_call(calls, dgc);
         let j = per_call(calls, docseal_json);
         let b = per_call(1, docseal_bulk) / batch.len() as f64;
         let gb = per_call(1, dgc_bulk) / batch.len() as f64;
+        let m1 = per_call(1, || many(&one_thread)) / batch.len() as f64;
+        let m2 = per_call(1, || many(&two_threads)) / batch.len() as f64;
         if round == 0 {
             continue; // warm-up
         }
-        for (series, value) in times.iter_mut().zip([d, g, j, b, gb]) {
+        for (series, value) in times.iter_mut().zip([d, g, j, b, gb, m1, m2]) {
             series.push(value);
         }
-        for (series, value) in ratios.iter_mut().zip([g / d, g / b, g / j, g / gb]) {
+        for (series, value) in ratios.iter_mut().zip([g / d, g / b, g / j, g / gb, m1 / d, g / m2]) {
             series.push(value);
         }
     }
-    let [docseal_single, dgc_single, docseal_json, docseal_bulk, dgc_two] =
-        [0, 1, 2, 3, 4].map(|i| median(&mut times[i]));
-    let [single, bulk, with_json, dgc_scaling] = [0, 1, 2, 3].map(|i| median(&mut ratios[i]));
+    let [docseal_single, dgc_single, docseal_json, docseal_bulk, dgc_two, many_one, many_two] =
+        [0, 1, 2, 3, 4, 5, 6].map(|i| median(&mut times[i]));
+    let [single, bulk, with_json, dgc_scaling, many_vs_single, many_vs_dgc] =
+        [0, 1, 2, 3, 4, 5].map(|i| median(&mut ratios[i]));
 
     println!(
         "HC1 decode + verify, {} (ES256), ring on both sides; {rounds} interleaved rounds, medians",
@@ -113,6 +124,12 @@ fn main() {
     );
     println!(
         "  dgc, 2 threads (rayon):          {dgc_two:8.1} us per payload (dgc's own 2/1: {dgc_scaling:.2}, this run's ceiling)"
+    );
+    println!(
+        "  docseal verify_many (the bulk path), one thread: {many_one:8.1} us per payload ({many_vs_single:.3}x single verify_hc1)"
+    );
+    println!(
+        "  docseal verify_many, 2 threads:  {many_two:8.1} us per payload ({many_vs_dgc:.2}x faster than dgc on one thread)"
     );
     println!("  docseal one thread vs dgc:  {single:.2}x faster (target >= 1.15x){}", verdict(single, 1.15));
     println!("  docseal 2 threads vs dgc:   {bulk:.2}x faster (target >= 2.20x){}", verdict(bulk, 2.2));
