@@ -30,11 +30,13 @@ def main():
     parser.add_argument("--loop-count", type=int, default=20_000, help="payloads for the one-by-one loop")
     parser.add_argument("--no-spark", action="store_true")
     args = parser.parse_args()
-    subprocess.run(["cargo", "build", "-q", "--release", "-p", "docseal-cli"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "-q", "--release", "-p", "docseal-cli", "-p", "docseal-testgen"], cwd=ROOT,
+                   check=True)
     cli = ROOT / "target" / "release" / "docseal"
+    testgen = ROOT / "target" / "release" / "docseal-testgen"
     work = pathlib.Path(tempfile.mkdtemp())
     corpus, trust = work / "corpus.txt", work / "trust.json"
-    subprocess.run([str(cli), "generate", "--count", str(args.count), "--bad-share", "0", "--out", str(corpus),
+    subprocess.run([str(testgen), "corpus", "--count", str(args.count), "--bad-share", "0", "--out", str(corpus),
                     "--trust-out", str(trust)], check=True, capture_output=True)
     with open(corpus) as lines:
         sample = [next(lines).strip() for _ in range(min(args.loop_count, args.count))]
@@ -79,7 +81,7 @@ def main():
         rows.append(("Spark job, local[2] (start, verify, Parquet, summary)", args.count / (time.perf_counter() - started)))
         assert summary["by_kind"] == {"valid": args.count}, summary
 
-    print(f"\n{args.count:,} payloads (docseal generate --bad-share 0: Ed25519 and ES256, all documents)")
+    print(f"\n{args.count:,} payloads (docseal-testgen corpus --bad-share 0: Ed25519 and ES256, all documents)")
     print(f"{'':58} {'payloads/s':>12} {'cost vs CLI':>12}")
     for name, rate in rows:
         print(f"{name:58} {rate:12,.0f} {cli_rate / rate:11.2f}x")
