@@ -129,6 +129,31 @@ pub use wire::{Claims, StatusRef};
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
 
+/// The long-form documentation, shipped with the crate (the files of `docs/`).
+pub mod _documentation {
+    #[doc = include_str!("../docs/ARCHITECTURE.md")]
+    pub mod architecture {}
+    #[doc = include_str!("../docs/FORMAT.md")]
+    pub mod format {}
+    #[doc = include_str!("../docs/TRUST-LIST.md")]
+    pub mod trust_list {}
+    #[doc = include_str!("../docs/DOMAIN.md")]
+    pub mod domain {}
+    #[doc = include_str!("../docs/VECTORS.md")]
+    pub mod vectors {}
+    /// The guides, one per job.
+    pub mod guides {
+        #[doc = include_str!("../docs/guides/ISSUER.md")]
+        pub mod issuer {}
+        #[doc = include_str!("../docs/guides/DESK.md")]
+        pub mod desk {}
+        #[doc = include_str!("../docs/guides/SERVICE.md")]
+        pub mod service {}
+        #[doc = include_str!("../docs/guides/PYTHON.md")]
+        pub mod python {}
+    }
+}
+
 pub use limits::Limits;
 #[cfg(feature = "hc1")]
 pub use verify::AnyVerified;

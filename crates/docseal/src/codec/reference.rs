@@ -22,7 +22,7 @@ const MAX_NUMBER: usize = 32;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReferenceError {
-    /// The text does not start with [`REFERENCE_PREFIX`] or has not four `/`-separated parts.
+    /// The text does not start with `DSR1/` or has not four `/`-separated parts.
     #[error("not a docseal barcode reference (expected DSR1/<type>/<number>/<8 hex digits>)")]
     Shape,
     /// The document letter is not `P`, `L` or `T`.

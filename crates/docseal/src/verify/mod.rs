@@ -103,7 +103,7 @@ impl Verifier {
     /// Verifies QR text (`DS1:…`) at time `now`.
     ///
     /// # Errors
-    /// The first check that fails, as an [`Error`] whose [`Error::kind`] names the stage.
+    /// The first check that fails, as an [`Error`](crate::Error) whose [`Error::kind`](crate::Error::kind) names the stage.
     pub fn verify(&self, text: &str, now: DateTime<Utc>) -> Result<Verified<Credential>> {
         let pending = self.prepare::<Ds1>(text)?;
         let signers = pending.verify_each();
