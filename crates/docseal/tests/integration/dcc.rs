@@ -140,12 +140,18 @@ fn expected(case: &Value) -> BTreeMap<&'static str, bool> {
     out
 }
 
-#[test]
-fn eu_dcc_test_suite() {
+/// The suite's folder and its files, sorted.
+fn suite_files() -> (PathBuf, Vec<PathBuf>) {
     let root = shared().join("dcc");
     let mut paths = Vec::new();
     files(&root, &mut paths);
     paths.sort();
+    (root, paths)
+}
+
+#[test]
+fn eu_dcc_test_suite() {
+    let (root, paths) = suite_files();
     let deviations: Value = serde_json::from_str(
         &std::fs::read_to_string(repo_root().join("test-vectors/dcc-expected-deviations.json")).unwrap(),
     )
@@ -201,10 +207,7 @@ fn eu_dcc_test_suite() {
 /// bulk path (`verify_many` and the line stream) exactly what `verify_any` gives it alone.
 #[test]
 fn hc1_on_the_bulk_path_equals_single() {
-    let root = shared().join("dcc");
-    let mut paths = Vec::new();
-    files(&root, &mut paths);
-    paths.sort();
+    let (_, paths) = suite_files();
     let key = docseal::SigningKey::from_ed25519_seed(&[5; 32]);
     let pem = key.verifying_key().to_spki_pem().unwrap();
     let issuer = docseal::Issuer::new(key, "TMB").unwrap();
