@@ -24,7 +24,7 @@ pub use key::{SigningKey, VerifyingKey};
 pub use sign1::replace_payload;
 pub use sign1::{GenericSign1, ParsedSign1, PreparedSign1, parse_sign1, parse_sign1_generic, verify_sign1_generic};
 pub(crate) use envelope::Sign1;
-pub(crate) use sign1::parse_sign1_parts;
+pub(crate) use sign1::{HeaderRules, parse_sign1_parts, read_sign1};
 pub use signer::Signer;
 
 /// Which implementation verifies ES256 (and PS256) in this build: `"ring"` with the `ring`

@@ -193,14 +193,75 @@ fn label_value(alg: &coset::Algorithm) -> i64 {
     }
 }
 
-/// Parses a COSE_Sign1 by RFC 9052's rules (see [`GenericSign1`]).
+/// What one kind of signed object demands of a COSE_Sign1's envelope and headers: the one
+/// COSE reader ([`read_sign1`]) takes the rules as a value instead of a parser per kind.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HeaderRules {
+    /// For messages: what is being read.
+    pub(crate) name: &'static str,
+    /// Tag 18 required; otherwise also untagged, or inside the CWT tag (61).
+    pub(crate) tagged: bool,
+    /// `kid` may come from the unprotected header when the protected one has none.
+    pub(crate) kid_fallback: bool,
+    /// `alg` may come from the unprotected header when the protected one has none.
+    pub(crate) alg_fallback: bool,
+    /// The unprotected header must be empty.
+    pub(crate) unprotected_empty: bool,
+    /// Critical header parameters (`crit`) are refused.
+    pub(crate) refuse_crit: bool,
+    /// The protected `typ` (16) must be this text.
+    pub(crate) typ: Option<&'static str>,
+    /// The protected content type (3) must be this text.
+    pub(crate) content_type: Option<&'static str>,
+}
+
+impl HeaderRules {
+    /// RFC 9052 as other producers write it (the COSE WG examples): anything goes that the
+    /// RFC allows; `crit` is reported, not refused.
+    pub(crate) const GENERIC: Self = Self {
+        name: "COSE_Sign1",
+        tagged: false,
+        kid_fallback: true,
+        alg_fallback: true,
+        unprotected_empty: false,
+        refuse_crit: false,
+        typ: None,
+        content_type: None,
+    };
+    /// EU DCC certificates: RFC 9052's freedoms, no `crit`.
+    pub(crate) const HC1: Self = Self { refuse_crit: true, ..Self::GENERIC };
+}
+
+/// A COSE_Sign1 opened under [`HeaderRules`]: the Sig_structure over the received protected
+/// bytes (the payload its last item) and the signature, with `alg` and `kid`.
+#[derive(Debug)]
+pub(crate) struct Opened {
+    pub(crate) alg: Option<i64>,
+    pub(crate) kid: Vec<u8>,
+    pub(crate) to_be_signed: Vec<u8>,
+    pub(crate) payload_len: usize,
+    pub(crate) signature: Vec<u8>,
+    pub(crate) has_critical_headers: bool,
+}
+
+impl Opened {
+    /// The attached payload (a slice of the Sig_structure).
+    pub(crate) fn payload(&self) -> &[u8] {
+        &self.to_be_signed[self.to_be_signed.len() - self.payload_len..]
+    }
+}
+
+/// The one general COSE_Sign1 reader: splits the message without a value tree, lets coset
+/// read the two headers, and holds them to `rules`.
 ///
 /// # Errors
-/// [`Error::Cose`] for anything that is not a COSE_Sign1 with an attached payload, including
-/// a tag other than 18.
-pub fn parse_sign1_generic(bytes: &[u8], external_aad: &[u8]) -> Result<GenericSign1> {
+/// [`Error::Cose`] naming what broke `rules` or RFC 9052.
+pub(crate) fn read_sign1(bytes: &[u8], rules: &HeaderRules, external_aad: &[u8]) -> Result<Opened> {
     let parts =
         GenericParts::split(bytes).map_err(|e| as_cose(crate::cbor::walk_error(e, "COSE_Sign1", PARSER_DEPTH)))?;
+    if rules.tagged && !parts.tagged {
+        return Err(Error::cose(format!("a {} is a tagged COSE_Sign1 (tag 18)", rules.name)));
+    }
     // coset reads the two headers (its rules for their labels and values stay the referee);
     // the payload and signature are sliced, never copied into a value tree.
     let protected = coset::ProtectedHeader::from_cbor_bstr(ciborium::value::Value::Bytes(parts.protected.to_vec()))
@@ -208,27 +269,65 @@ pub fn parse_sign1_generic(bytes: &[u8], external_aad: &[u8]) -> Result<GenericS
     let unprotected = crate::cbor::read_one(parts.unprotected, "COSE_Sign1 unprotected header").map_err(as_cose)?;
     let unprotected = coset::Header::from_cbor_value(unprotected).map_err(|e| Error::cose(e.to_string()))?;
     let (p, u) = (&protected.header, &unprotected);
-    let alg = p.alg.as_ref().or(u.alg.as_ref()).map(label_value);
-    let kid = if p.key_id.is_empty() { u.key_id.clone() } else { p.key_id.clone() };
+    if rules.unprotected_empty && !u.is_empty() {
+        return Err(Error::cose(format!("a {} has an empty unprotected header", rules.name)));
+    }
+    if rules.refuse_crit && !p.crit.is_empty() {
+        return Err(Error::cose("critical header parameters are not supported"));
+    }
+    if let Some(typ) = rules.typ {
+        let found = p.rest.iter().find(|(label, _)| *label == coset::Label::Int(TYP_LABEL)).map(|(_, v)| v);
+        if found != Some(&ciborium::value::Value::Text(typ.into())) {
+            return Err(Error::cose(format!("a {}'s protected typ must be {typ:?}", rules.name)));
+        }
+    }
+    if let Some(content_type) = rules.content_type
+        && !matches!(&p.content_type, Some(coset::ContentType::Text(t)) if t == content_type)
+    {
+        return Err(Error::cose(format!("a {}'s content type must be {content_type:?}", rules.name)));
+    }
+    let alg = p.alg.as_ref().or(u.alg.as_ref().filter(|_| rules.alg_fallback)).map(label_value);
+    let kid = if p.key_id.is_empty() && rules.kid_fallback { u.key_id.clone() } else { p.key_id.clone() };
     // An empty map sent as h'A0' stands for "no protected attributes", which RFC 9052 section 3
     // writes as h''; COSE WG sign-pass-01 expects it signed that way. Otherwise the bytes as
     // received are signed, not a re-encoding.
     let protected_bytes: &[u8] = if *parts.protected == [0xa0] { &[] } else { &parts.protected };
     let payload = parts.payload.ok_or_else(|| Error::cose("detached payloads are not supported"))?;
-    let to_be_signed = sig_structure(protected_bytes, external_aad, &payload);
-    Ok(GenericSign1 {
+    Ok(Opened {
         alg,
         kid,
-        payload: payload.into_owned(),
+        to_be_signed: sig_structure(protected_bytes, external_aad, &payload),
+        payload_len: payload.len(),
         signature: parts.signature.into_owned(),
-        to_be_signed,
         has_critical_headers: !p.crit.is_empty(),
+    })
+}
+
+/// The `typ` header parameter (RFC 9596).
+const TYP_LABEL: i64 = 16;
+
+/// Parses a COSE_Sign1 by RFC 9052's rules (see [`GenericSign1`]).
+///
+/// # Errors
+/// [`Error::Cose`] for anything that is not a COSE_Sign1 with an attached payload, including
+/// a tag other than 18.
+pub fn parse_sign1_generic(bytes: &[u8], external_aad: &[u8]) -> Result<GenericSign1> {
+    let opened = read_sign1(bytes, &HeaderRules::GENERIC, external_aad)?;
+    Ok(GenericSign1 {
+        alg: opened.alg,
+        payload: opened.payload().to_vec(),
+        kid: opened.kid,
+        signature: opened.signature,
+        to_be_signed: opened.to_be_signed,
+        has_critical_headers: opened.has_critical_headers,
     })
 }
 
 /// The four parts of a COSE_Sign1, borrowed from its bytes (joined only when a byte string
 /// came in indefinite-length chunks).
 struct GenericParts<'b> {
+    /// Whether tag 18 was there (alone or inside the CWT tag).
+    tagged: bool,
     protected: Cow<'b, [u8]>,
     /// The unprotected header map, as encoded.
     unprotected: &'b [u8],
@@ -249,7 +348,8 @@ impl<'b> GenericParts<'b> {
                 return Err(WalkError::Syntax { reason: "tag 61 is not around a COSE_Sign1 (18)", at });
             }
         }
-        if head == Head::Tag(SIGN1_TAG) {
+        let tagged = head == Head::Tag(SIGN1_TAG);
+        if tagged {
             head = walker.head()?;
         } else if let Head::Tag(_) = head {
             return Err(walker.error("a tag other than COSE_Sign1 (18)"));
@@ -279,7 +379,7 @@ impl<'b> GenericParts<'b> {
         if walker.remaining() > 0 {
             return Err(walker.error("trailing bytes"));
         }
-        Ok(Self { protected, unprotected, payload, signature })
+        Ok(Self { tagged, protected, unprotected, payload, signature })
     }
 }
 

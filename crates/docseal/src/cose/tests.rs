@@ -198,3 +198,55 @@ mod generic {
         }
     }
 }
+
+/// The one COSE reader holds each kind of signed object to its header rules, given as values.
+#[test]
+fn header_rules_are_values_the_one_reader_applies() {
+    use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable as _};
+    use super::sign1::{HeaderRules, read_sign1};
+    let strict = HeaderRules {
+        name: "thing",
+        tagged: true,
+        kid_fallback: false,
+        alg_fallback: false,
+        unprotected_empty: true,
+        refuse_crit: true,
+        typ: Some("application/thing"),
+        content_type: None,
+    };
+    let message = |protected: coset::Header, unprotected: coset::Header, tagged: bool| {
+        let sign1 = CoseSign1Builder::new()
+            .protected(protected)
+            .unprotected(unprotected)
+            .payload(b"payload".to_vec())
+            .signature(vec![7; 64])
+            .build();
+        if tagged { sign1.to_tagged_vec().unwrap() } else { coset::CborSerializable::to_vec(sign1).unwrap() }
+    };
+    let typed = || {
+        HeaderBuilder::new()
+            .algorithm(coset::iana::Algorithm::EdDSA)
+            .key_id(vec![1; 8])
+            .value(16, ciborium::value::Value::Text("application/thing".into()))
+    };
+    let good = read_sign1(&message(typed().build(), coset::Header::default(), true), &strict, &[]).unwrap();
+    assert_eq!((good.payload(), good.kid.as_slice(), good.alg), (&b"payload"[..], &[1u8; 8][..], Some(-8)));
+    let refused = |bytes: Vec<u8>, rules: &HeaderRules| read_sign1(&bytes, rules, &[]).unwrap_err().to_string();
+    assert!(refused(message(typed().build(), coset::Header::default(), false), &strict).contains("tag 18"));
+    let wrong_typ = HeaderBuilder::new().algorithm(coset::iana::Algorithm::EdDSA).build();
+    assert!(refused(message(wrong_typ, coset::Header::default(), true), &strict).contains("typ"));
+    let unprotected_kid = HeaderBuilder::new().key_id(vec![2; 8]).build();
+    assert!(refused(message(typed().build(), unprotected_kid.clone(), true), &strict).contains("unprotected"));
+    let crit = typed().add_critical(coset::iana::HeaderParameter::Alg).build();
+    assert!(refused(message(crit, coset::Header::default(), true), &strict).contains("critical"));
+    // Where the rules allow it, the unprotected kid stands in for a missing protected one.
+    let lenient = HeaderRules { kid_fallback: true, unprotected_empty: false, ..strict };
+    let no_kid = HeaderBuilder::new()
+        .algorithm(coset::iana::Algorithm::EdDSA)
+        .value(16, ciborium::value::Value::Text("application/thing".into()))
+        .build();
+    let opened = read_sign1(&message(no_kid.clone(), unprotected_kid, true), &lenient, &[]).unwrap();
+    assert_eq!(opened.kid, vec![2; 8]);
+    let content = HeaderRules { content_type: Some("application/other"), ..lenient };
+    assert!(refused(message(no_kid, coset::Header::default(), true), &content).contains("content type"));
+}

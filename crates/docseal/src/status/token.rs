@@ -3,7 +3,7 @@
 //! list's URI), 6 `iat`, 4 `exp`, 65534 `ttl` and 65533 `status_list` = {"bits", "lst"}.
 
 use ciborium::value::Value;
-use coset::{AsCborValue as _, CoseSign1, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable as _};
+use coset::{CoseSign1Builder, HeaderBuilder, TaggedCborSerializable as _};
 
 use super::list::{Bits, StatusList};
 use crate::algorithm::Algorithm;
@@ -156,33 +156,30 @@ struct Parsed {
     signature: Vec<u8>,
 }
 
+/// A status list token's envelope: tag 18, `typ` in the protected header, no `crit`, `alg`
+/// protected (the kid may be unprotected, as the draft's examples put it).
+const TOKEN_RULES: crate::cose::HeaderRules = crate::cose::HeaderRules {
+    name: "status list token",
+    tagged: true,
+    kid_fallback: true,
+    alg_fallback: false,
+    unprotected_empty: false,
+    refuse_crit: true,
+    typ: Some(STATUS_LIST_TYP),
+    content_type: None,
+};
+
 fn parse(bytes: &[u8]) -> Result<Parsed> {
     let bad = |what: String| Error::status(format!("status list token: {what}"));
     if bytes.len() > MAX_TOKEN_LEN {
         return Err(bad(format!("{} bytes, above the {MAX_TOKEN_LEN}-byte cap", bytes.len())));
     }
-    let value = crate::cbor::read_one(bytes, "status list token").map_err(|e| bad(e.to_string()))?;
-    let Value::Tag(18, array) = value else {
-        return Err(bad("not a tagged COSE_Sign1 (tag 18)".into()));
-    };
-    let sign1 = CoseSign1::from_cbor_value(*array).map_err(|e| bad(e.to_string()))?;
-    let (protected, unprotected) = (&sign1.protected.header, &sign1.unprotected);
-    if !protected.crit.is_empty() {
-        return Err(bad("critical header parameters are not supported".into()));
-    }
-    let typ = protected.rest.iter().find(|(label, _)| *label == coset::Label::Int(TYP)).map(|(_, v)| v);
-    if typ != Some(&Value::Text(STATUS_LIST_TYP.into())) {
-        return Err(bad(format!("protected typ must be {STATUS_LIST_TYP:?}")));
-    }
-    let alg = protected.alg.as_ref().map(|a| match a {
-        coset::RegisteredLabelWithPrivate::Assigned(a) => *a as i64,
-        coset::RegisteredLabelWithPrivate::PrivateUse(a) => *a,
-        coset::RegisteredLabelWithPrivate::Text(_) => i64::MIN,
-    });
-    let kid = if protected.key_id.is_empty() { unprotected.key_id.clone() } else { protected.key_id.clone() };
-    let to_be_signed = sign1.tbs_data(&[]);
-    let payload = sign1.payload.ok_or_else(|| bad("detached payload".into()))?;
-    let Value::Map(claims) = crate::cbor::read_one(&payload, "status list claims").map_err(|e| bad(e.to_string()))?
+    let opened = crate::cose::read_sign1(bytes, &TOKEN_RULES, &[]).map_err(|e| match e {
+        Error::Cose { reason } => bad(reason),
+        other => other,
+    })?;
+    let Value::Map(claims) =
+        crate::cbor::read_one(opened.payload(), "status list claims").map_err(|e| bad(e.to_string()))?
     else {
         return Err(bad("claims are not a map".into()));
     };
@@ -214,7 +211,18 @@ fn parse(bytes: &[u8]) -> Result<Parsed> {
     let uri = uri.ok_or_else(|| bad("missing sub (the list's URI)".into()))?;
     let issued_at = issued_at.ok_or_else(|| bad("missing iat".into()))?;
     let status_list = status_list.ok_or_else(|| bad("missing status_list (65533)".into()))?;
-    Ok(Parsed { alg, kid, uri, issued_at, expires_at, ttl, status_list, to_be_signed, signature: sign1.signature })
+    let (alg, kid) = (opened.alg, opened.kid);
+    Ok(Parsed {
+        alg,
+        kid,
+        uri,
+        issued_at,
+        expires_at,
+        ttl,
+        status_list,
+        to_be_signed: opened.to_be_signed,
+        signature: opened.signature,
+    })
 }
 
 fn integer(value: &Value, name: &str) -> Result<i64> {

@@ -5,8 +5,7 @@
 use chrono::{DateTime, Utc};
 use ciborium::value::Value;
 use coset::{
-    AsCborValue as _, CoseKey, CoseKeyBuilder, CoseSign1, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable as _,
-    iana,
+    AsCborValue as _, CoseKey, CoseKeyBuilder, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable as _, iana,
 };
 
 use super::{TrustList, TrustedKey};
@@ -20,6 +19,19 @@ use crate::time::timestamp;
 
 /// The content type (COSE header 3) of a signed trust list.
 pub const TRUST_LIST_CONTENT_TYPE: &str = "application/docseal-trust-list+cbor";
+
+/// A signed trust list's envelope: tag 18, the content type, `alg` and `kid` protected,
+/// nothing unprotected, no `crit`.
+const LIST_RULES: crate::cose::HeaderRules = crate::cose::HeaderRules {
+    name: "signed trust list",
+    tagged: true,
+    kid_fallback: false,
+    alg_fallback: false,
+    unprotected_empty: true,
+    refuse_crit: true,
+    typ: None,
+    content_type: Some(TRUST_LIST_CONTENT_TYPE),
+};
 
 /// Largest signed trust list accepted (a national list holds a few hundred keys).
 const MAX_SIGNED_LEN: usize = 4 << 20;
@@ -348,32 +360,25 @@ impl TrustList {
         if bytes.len() > MAX_SIGNED_LEN {
             return Err(bad(format!("{} bytes, above the {MAX_SIGNED_LEN}-byte cap", bytes.len())));
         }
-        let sign1 = CoseSign1::from_tagged_slice(bytes).map_err(|e| bad(format!("not a tagged COSE_Sign1: {e}")))?;
-        let header = &sign1.protected.header;
-        if !header.crit.is_empty() || !sign1.unprotected.is_empty() {
-            return Err(bad("unexpected header parameters (crit, or an unprotected header)"));
-        }
-        let content_type =
-            matches!(&header.content_type, Some(coset::ContentType::Text(t)) if t == TRUST_LIST_CONTENT_TYPE);
-        if !content_type {
-            return Err(bad(format!("content type must be {TRUST_LIST_CONTENT_TYPE:?}")));
-        }
-        let alg = match &header.alg {
-            Some(coset::RegisteredLabelWithPrivate::Assigned(iana::Algorithm::EdDSA)) => Algorithm::EdDsa,
-            Some(coset::RegisteredLabelWithPrivate::Assigned(iana::Algorithm::ES256)) => Algorithm::Es256,
+        let opened = crate::cose::read_sign1(bytes, &LIST_RULES, &[]).map_err(|e| match e {
+            Error::Cose { reason } => bad(reason),
+            other => other,
+        })?;
+        let alg = match opened.alg {
+            Some(id) if id == Algorithm::EdDsa.cose_id() => Algorithm::EdDsa,
+            Some(id) if id == Algorithm::Es256.cose_id() => Algorithm::Es256,
             _ => return Err(bad("alg must be EdDSA or ES256")),
         };
-        if alg != anchor.algorithm() || header.key_id != anchor.kid().0 {
+        if alg != anchor.algorithm() || opened.kid != anchor.kid().0 {
             return Err(bad(format!("not signed by the trust anchor (kid {})", anchor.kid())));
         }
-        let signature_holds = anchor.verify(&sign1.tbs_data(&[]), &sign1.signature).is_ok()
-            && (alg != Algorithm::Es256 || crate::cose::is_low_s(&sign1.signature));
+        let signature_holds = anchor.verify(&opened.to_be_signed, &opened.signature).is_ok()
+            && (alg != Algorithm::Es256 || crate::cose::is_low_s(&opened.signature));
         if !signature_holds {
             return Err(bad("the trust anchor's signature does not verify"));
         }
-        let payload = sign1.payload.ok_or_else(|| bad("detached payload"))?;
-        let value =
-            cbor::from_slice_deterministic(&payload, MAX_DEPTH + 2, "trust list").map_err(|e| bad(e.to_string()))?;
+        let value = cbor::from_slice_deterministic(opened.payload(), MAX_DEPTH + 2, "trust list")
+            .map_err(|e| bad(e.to_string()))?;
         let mut map = read_text_map(value, "payload")?;
         if int_of(take(&mut map, "version"), "version")? != 1 {
             return Err(bad("version must be 1"));

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{ExpiryRule, Format, Lifetime};
 use crate::algorithm::Kid;
 use crate::codec;
-use crate::cose::Sign1;
+use crate::cose::{HeaderRules, Sign1};
 use crate::error::{Error, KeyRefusal, Result};
 use crate::limits::Limits;
 use crate::model::dcc::{Dcc, DccClaims};
@@ -35,14 +35,11 @@ impl Format for Hc1 {
     }
 
     fn envelope(bytes: &[u8]) -> Result<Sign1> {
-        let parsed = crate::cose::parse_sign1_generic(bytes, &[])?;
-        if parsed.has_critical_headers {
-            return Err(Error::cose("critical header parameters are not supported"));
-        }
-        let kid = <[u8; 8]>::try_from(parsed.kid.as_slice())
+        let opened = crate::cose::read_sign1(bytes, &HeaderRules::HC1, &[])?;
+        let kid = <[u8; 8]>::try_from(opened.kid.as_slice())
             .map(Kid)
-            .map_err(|_| Error::cose(format!("kid must be 8 bytes, found {}", parsed.kid.len())))?;
-        Ok(Sign1::new(parsed.alg, kid, parsed.to_be_signed, parsed.payload.len(), &parsed.signature))
+            .map_err(|_| Error::cose(format!("kid must be 8 bytes, found {}", opened.kid.len())))?;
+        Ok(Sign1::new(opened.alg, kid, opened.to_be_signed, opened.payload_len, &opened.signature))
     }
 
     fn decode(payload: &[u8]) -> Result<(DccClaims, Dcc)> {
