@@ -145,6 +145,10 @@ pub enum Error {
         /// What was wrong, naming the list.
         reason: String,
     },
+    /// The credential names a status list, and the lists loaded cannot decide its entry: the
+    /// cause, typed, naming the list.
+    #[error("status: {0}")]
+    StatusUndecided(StatusProblem),
     /// Hostile-input limit reached.
     #[error("limit exceeded: {limit} (maximum {max}, got {actual})")]
     Limit {
@@ -200,7 +204,7 @@ impl Error {
             Self::Revoked { .. } => ErrorKind::Revoked,
             Self::Suspended { .. } => ErrorKind::Suspended,
             Self::Used { .. } => ErrorKind::Used,
-            Self::Status { .. } => ErrorKind::Status,
+            Self::Status { .. } | Self::StatusUndecided(_) => ErrorKind::Status,
             Self::Limit { .. } => ErrorKind::Limit,
             Self::Key { .. } => ErrorKind::Key,
             Self::TrustList { .. } | Self::TrustListOverdue { .. } => ErrorKind::TrustList,
@@ -234,6 +238,84 @@ impl Error {
     pub(crate) fn trust_list(reason: impl Into<String>) -> Self {
         Self::TrustList { reason: reason.into() }
     }
+}
+
+/// Why the status lists loaded cannot decide a credential's entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StatusProblem {
+    /// No list for the credential's URI was loaded.
+    #[error("no status list loaded for {uri} (the credential names one)")]
+    NoList {
+        /// The list's URI.
+        uri: String,
+    },
+    /// The list loaded for the URI is signed for another authority and does not count.
+    #[error(
+        "no status list from {issuer:?} loaded for {uri} (the list loaded for that URI is signed for {signed_for:?}, another authority, and does not count)"
+    )]
+    OtherAuthority {
+        /// The list's URI.
+        uri: String,
+        /// The credential's `iss`.
+        issuer: String,
+        /// Whom the loaded list is signed for (its signer's `iss`, else its name).
+        signed_for: String,
+    },
+    /// Two different tokens carry the newest time for the list.
+    #[error("status list {uri}: two different tokens dated {issued_at} (a conflict: neither decides)")]
+    Conflict {
+        /// The list's URI.
+        uri: String,
+        /// Their common `iat`.
+        issued_at: DateTime<Utc>,
+    },
+    /// The list was signed after the verification time (beyond the clock skew).
+    #[error("status list {uri} is dated {issued_at}, after the verification time")]
+    DatedAfterVerification {
+        /// The list's URI.
+        uri: String,
+        /// Its `iat`.
+        issued_at: DateTime<Utc>,
+    },
+    /// The list's own `exp` has passed.
+    #[error("status list {uri} expired at {expired_at}")]
+    ListExpired {
+        /// The list's URI.
+        uri: String,
+        /// Its `exp`.
+        expired_at: DateTime<Utc>,
+    },
+    /// The list is older than the policy's maximum status age.
+    #[error("status list {uri} is {age_secs} s old, above the {max_age_secs} s the policy allows")]
+    ListTooOld {
+        /// The list's URI.
+        uri: String,
+        /// Its age at the verification time.
+        age_secs: i64,
+        /// The policy's maximum.
+        max_age_secs: u64,
+    },
+    /// The credential's index is past the list's end.
+    #[error("index {idx} is past the end of status list {uri} ({len} entries)")]
+    IndexPastEnd {
+        /// The list's URI.
+        uri: String,
+        /// The credential's index.
+        idx: u64,
+        /// The list's length.
+        len: u64,
+    },
+    /// The entry holds a value docseal gives no meaning.
+    #[error("entry {idx} of status list {uri} holds {value}, unknown to docseal")]
+    UnknownValue {
+        /// The list's URI.
+        uri: String,
+        /// The credential's index.
+        idx: u64,
+        /// The value found.
+        value: u8,
+    },
 }
 
 /// The stage or rule an [`Error`] comes from: a small, stable vocabulary for programs

@@ -119,7 +119,7 @@ pub use codec::qr::{ErrorCorrection, Qr};
 pub use codec::reference::{BarcodeReference, ReferenceError};
 pub use codec::{DS1_PREFIX, HC1_PREFIX};
 pub use cose::{ES256_BACKEND, PreparedSign1, Signer, SigningKey, VerifyingKey};
-pub use error::{Error, ErrorKind, KeyRefusal, LimitKind, Result};
+pub use error::{Error, ErrorKind, KeyRefusal, LimitKind, Result, StatusProblem};
 pub use issue::{Issued, Issuer, PreparedCredential};
 pub use model::DocumentError;
 pub use trust::{Scope, TrustList, TrustedKey};

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use super::list::{Status, StatusList};
 use super::token::StatusListToken;
 use crate::algorithm::Kid;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, StatusProblem};
 use crate::limits::Limits;
 use crate::scope::Scope;
 use crate::time::timestamp;
@@ -218,7 +218,7 @@ impl StatusLists {
     /// enough. Returns the list and its entry.
     ///
     /// # Errors
-    /// [`Error::Status`] when the status cannot be decided.
+    /// [`Error::StatusUndecided`] naming why the status cannot be decided.
     pub fn status_at(
         &self,
         entry: &StatusRef,
@@ -227,50 +227,41 @@ impl StatusLists {
         skew: Duration,
         max_age: Option<Duration>,
     ) -> Result<(&VerifiedStatusList, Status)> {
-        let list = self.get_for(entry.uri(), issuer).ok_or_else(|| match self.get(entry.uri()) {
-            Some(other) => Error::status(format!(
-                "no status list from {issuer:?} loaded for {} (the list loaded for that URI is signed for {:?}, \
-                 another authority, and does not count)",
-                entry.uri(),
-                other.authority().unwrap_or(other.trusted_name())
-            )),
-            None => Error::status(format!("no status list loaded for {} (the credential names one)", entry.uri())),
-        })?;
+        let uri = || entry.uri().to_owned();
+        let undecided = |problem| Err(Error::StatusUndecided(problem));
+        let Some(list) = self.get_for(entry.uri(), issuer) else {
+            return undecided(match self.get(entry.uri()) {
+                Some(other) => StatusProblem::OtherAuthority {
+                    uri: uri(),
+                    issuer: issuer.to_owned(),
+                    signed_for: other.authority().unwrap_or(other.trusted_name()).to_owned(),
+                },
+                None => StatusProblem::NoList { uri: uri() },
+            });
+        };
+        let issued_at = timestamp(list.token.issued_at);
         if list.conflict {
-            return Err(Error::status(format!(
-                "status list {}: two different tokens dated {} (a conflict: neither decides)",
-                entry.uri(),
-                timestamp(list.token.issued_at)
-            )));
+            return undecided(StatusProblem::Conflict { uri: uri(), issued_at });
         }
         let now_s = now.timestamp();
         let skew = i64::try_from(skew.as_secs()).unwrap_or(i64::MAX);
         if list.token.issued_at > now_s.saturating_add(skew) {
-            return Err(Error::status(format!("status list {} is dated after the verification time", entry.uri())));
+            return undecided(StatusProblem::DatedAfterVerification { uri: uri(), issued_at });
         }
         if let Some(exp) = list.token.expires_at
             && now_s >= exp.saturating_add(skew)
         {
-            return Err(Error::status(format!("status list {} expired at {}", entry.uri(), timestamp(exp))));
+            return undecided(StatusProblem::ListExpired { uri: uri(), expired_at: timestamp(exp) });
         }
         if let Some(max_age) = max_age {
-            let age = now_s.saturating_sub(list.token.issued_at);
-            if age > i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX) {
-                return Err(Error::status(format!(
-                    "status list {} is {age} s old, above the {} s the policy allows",
-                    entry.uri(),
-                    max_age.as_secs()
-                )));
+            let age_secs = now_s.saturating_sub(list.token.issued_at);
+            if age_secs > i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX) {
+                return undecided(StatusProblem::ListTooOld { uri: uri(), age_secs, max_age_secs: max_age.as_secs() });
             }
         }
-        let status = list.token.list.get(entry.idx()).ok_or_else(|| {
-            Error::status(format!(
-                "index {} is past the end of status list {} ({} entries)",
-                entry.idx(),
-                entry.uri(),
-                list.token.list.len()
-            ))
-        })?;
+        let Some(status) = list.token.list.get(entry.idx()) else {
+            return undecided(StatusProblem::IndexPastEnd { uri: uri(), idx: entry.idx(), len: list.token.list.len() });
+        };
         Ok((list, status))
     }
 }

@@ -19,7 +19,7 @@ use crate::algorithm::{Algorithm, Kid};
 #[cfg(feature = "hc1")]
 use crate::codec;
 use crate::cose::Sign1;
-use crate::error::{Error, KeyRefusal, LimitKind, Result};
+use crate::error::{Error, KeyRefusal, LimitKind, Result, StatusProblem};
 use crate::status::Status;
 use crate::time::timestamp;
 use crate::trust::TrustedKey;
@@ -192,7 +192,7 @@ impl Verifier {
             Status::Invalid => Err(Error::Revoked { uri, idx }),
             Status::Suspended => Err(Error::Suspended { uri, idx }),
             Status::Used => Err(Error::Used { uri, idx }),
-            other => Err(Error::status(format!("entry {idx} of status list {uri} holds {other}, unknown to docseal"))),
+            other => Err(Error::StatusUndecided(StatusProblem::UnknownValue { uri, idx, value: other.value() })),
         }
     }
 

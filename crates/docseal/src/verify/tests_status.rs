@@ -266,6 +266,11 @@ fn another_authoritys_status_list_changes_none_of_its_verdicts() {
     let err = only_b.verify(&text, now).unwrap_err();
     assert_eq!(err.kind().as_str(), "status");
     assert!(err.to_string().contains("another authority"), "{err}");
+    assert!(
+        matches!(&err, Error::StatusUndecided(crate::StatusProblem::OtherAuthority { issuer, signed_for, .. })
+            if issuer == "TMB" && signed_for == "Other"),
+        "{err:?}"
+    );
     let lenient = desk.verifier(&[&forged_by_b], Policy::default().allow_unchecked_status());
     let verified = lenient.verify(&text, now).unwrap();
     assert_eq!(verified.status(), &StatusSeen::Unchecked);
@@ -305,6 +310,7 @@ fn two_different_tokens_with_one_time_are_a_conflict_in_any_order() {
         let err = verifier.verify(&text, now).unwrap_err();
         assert_eq!(err.kind().as_str(), "status");
         assert!(err.to_string().contains("conflict"), "{err}");
+        assert!(matches!(err, Error::StatusUndecided(crate::StatusProblem::Conflict { .. })), "{err:?}");
     }
     // The same token twice is no conflict; a newer token settles one.
     assert_eq!(desk.verifier(&[&a, &a], Policy::default()).status_lists().conflicts().count(), 0);
