@@ -6,9 +6,26 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// How this build verifies: the crate version, then the ES256 backend and the Ed25519 build.
+fn version_text() -> &'static str {
+    static TEXT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let ed25519 = if cfg!(curve25519_dalek_backend = "avx512") {
+            "curve25519-dalek avx512 backend cfg (IFMA chosen at run time where the CPU has it)"
+        } else {
+            "curve25519-dalek default backends"
+        };
+        format!("{} (ES256: {}; Ed25519: {ed25519})", env!("CARGO_PKG_VERSION"), docseal::ES256_BACKEND)
+    });
+    TEXT.as_str()
+}
+
+/// Exit codes, shown under every command's help.
+const EXIT_CODES: &str = "Exit codes: 0 valid (or the command did what was asked), 1 refused (the JSON or \
+the text names the kind), 2 a usage, setup or I/O error. NO_COLOR is honoured.";
+
 /// Issue and verify tamper-proof electronic identity documents as signed QR codes, offline.
 #[derive(Debug, Parser)]
-#[command(name = "docseal", version, about)]
+#[command(name = "docseal", version = version_text(), about, after_help = EXIT_CODES)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -26,6 +43,7 @@ pub(crate) enum Command {
     /// Sign a document and print its `DS1:` payload; optionally write the QR image.
     Issue(IssueArgs),
     /// Verify payloads against an offline trust list, or the codes in photos (`--image`).
+    #[command(after_help = EXIT_CODES)]
     Verify(VerifyArgs),
     /// Draw a payload's pages (licence front and back, passport data page, pass) as PNG, SVG
     /// or PDF: only once it verified, or watermarked UNVERIFIED with `--unverified`.
@@ -52,6 +70,13 @@ pub(crate) enum Command {
         #[arg(long)]
         qr: Option<PathBuf>,
     },
+    /// Print a shell completion script (e.g. `docseal completions bash > /etc/bash_completion.d/docseal`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `docseal man > docseal.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

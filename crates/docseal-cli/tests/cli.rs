@@ -870,3 +870,28 @@ fn card_pages_are_drawn_and_read_back_from_the_image() {
     assert_eq!(watermarked.status.code(), Some(0), "{}", String::from_utf8_lossy(&watermarked.stderr));
     assert!(std::fs::read(s.path("unverified/front.pdf")).unwrap().starts_with(b"%PDF-"));
 }
+
+/// Issue 36: the command fits its ecosystem: completions every shell parses, a manual page,
+/// a version that names the build's backends, exit codes under `--help`.
+#[test]
+fn completions_man_page_version_and_exit_codes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let bash = docseal(d, &["completions", "bash"]);
+    assert_eq!(bash.status.code(), Some(0));
+    let script = d.join("docseal.bash");
+    std::fs::write(&script, &bash.stdout).expect("write");
+    let parsed = Command::new("bash").arg("-n").arg(&script).status().expect("bash runs");
+    assert!(parsed.success(), "bash -n refuses the completion script");
+    assert!(String::from_utf8_lossy(&bash.stdout).contains("verify"));
+    for shell in ["zsh", "fish", "powershell"] {
+        let out = docseal(d, &["completions", shell]);
+        assert!(out.status.success() && !out.stdout.is_empty(), "{shell}");
+    }
+    let man = stdout(&docseal(d, &["man"]));
+    assert!(man.contains(".TH docseal 1") && man.contains("verify"), "{}", &man[..man.len().min(300)]);
+    let version = stdout(&docseal(d, &["--version"]));
+    assert!(version.contains("ES256: ring") && version.contains("Ed25519:"), "{version}");
+    let help = stdout(&docseal(d, &["verify", "--help"]));
+    assert!(help.contains("Exit codes: 0 valid") && help.contains("2 a usage"), "{help}");
+}

@@ -37,6 +37,25 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Registry(args) => registry::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Demo { qr } => demo::run(qr.as_deref()),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <crate::cli::Cli as clap::CommandFactory>::command(),
+                "docseal",
+                &mut out,
+            );
+            outln!("{}", String::from_utf8_lossy(&out));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<crate::cli::Cli as clap::CommandFactory>::command())
+                .render(&mut out)
+                .map_err(|e| Failure::usage(format!("cannot write the manual page: {e}")))?;
+            outln!("{}", String::from_utf8_lossy(&out));
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
