@@ -23,6 +23,7 @@ mod coalesce;
 pub mod fuzzing;
 mod keys;
 mod metrics;
+mod openapi;
 mod routes;
 mod state;
 
@@ -192,6 +193,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/v1/health", get(routes::health))
         .route("/v1/trust", get(routes::trust))
         .route("/metrics", get(routes::metrics))
+        .route("/v1/openapi.json", get(routes::openapi))
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(axum::middleware::from_fn(move |request: axum::extract::Request, next: axum::middleware::Next| {
             let app = Arc::clone(&counted);

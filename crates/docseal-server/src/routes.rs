@@ -47,21 +47,31 @@ fn json_bytes_response(body: Vec<u8>) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
-#[derive(Debug, Deserialize)]
+/// One payload to verify.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct VerifyRequest {
+    /// The QR text (`DS1:...`, `HC1:...`).
     payload: String,
+    /// The verification time (RFC 3339); default now.
     at: Option<String>,
+    /// Questions to ask of the credential.
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::QuestionsSchema>)]
     require: Option<Questions>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Payloads to verify on the bulk path (at most `--max-batch`).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct BatchRequest {
+    /// The QR texts.
     payloads: Vec<String>,
+    /// The verification time (RFC 3339); default now.
     at: Option<String>,
+    /// Questions to ask of every credential.
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::QuestionsSchema>)]
     require: Option<Questions>,
 }
 
@@ -86,6 +96,11 @@ fn with_questions(verifier: &Verifier, base: &Policy, require: Option<Questions>
     Ok(Some(verifier.clone().with_policy(policy)))
 }
 
+#[utoipa::path(post, path = "/v1/verify", request_body = VerifyRequest,
+    responses((status = 200, description = "The verdict, valid or refused", body = crate::openapi::Answer),
+        (status = 400, description = "A malformed request", body = crate::openapi::RequestError),
+        (status = 401, description = "No valid API key", body = crate::openapi::RequestError),
+        (status = 503, description = "Too many requests at once", body = crate::openapi::RequestError)))]
 pub(crate) async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Result<Response, Refusal> {
     let started = Instant::now();
     app.authorize(&headers)?;
@@ -117,6 +132,10 @@ pub(crate) async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, body
     Ok(json_bytes_response(answer))
 }
 
+#[utoipa::path(post, path = "/v1/verify/batch", request_body = BatchRequest,
+    responses((status = 200, description = "One answer per payload, in order", body = crate::openapi::BatchAnswer),
+        (status = 400, description = "A malformed request", body = crate::openapi::RequestError),
+        (status = 413, description = "Too many payloads or too large a body", body = crate::openapi::RequestError)))]
 pub(crate) async fn verify_batch(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -166,6 +185,11 @@ pub(crate) async fn verify_batch(
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
+#[utoipa::path(post, path = "/v1/verify/image",
+    request_body(content_type = "application/octet-stream", description = "A photo: the raw PNG or JPEG body, or a multipart/form-data upload (field `image`)"),
+    params(("X-Docseal-At" = Option<String>, Header, description = "The verification time (RFC 3339)")),
+    responses((status = 200, description = "The verdict of the code found, or kind image or scan", body = crate::openapi::Answer),
+        (status = 413, description = "Too large an image", body = crate::openapi::RequestError)))]
 pub(crate) async fn verify_image(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -240,6 +264,9 @@ async fn image_of(headers: &HeaderMap, body: Bytes) -> Result<Bytes, Refusal> {
 /// `ok`, or 503 with `trust-list-overdue` while the signed trust list in force is past its
 /// next update (every verification is then refused): a load balancer drains this instance
 /// until a fresh list is loaded.
+#[utoipa::path(get, path = "/v1/health",
+    responses((status = 200, description = "Deciding", body = crate::openapi::Health),
+        (status = 503, description = "The signed trust list is overdue", body = crate::openapi::Health)))]
 pub(crate) async fn health(State(app): State<Arc<App>>) -> Response {
     let loaded = app.current.get();
     let now = Utc::now();
@@ -251,6 +278,8 @@ pub(crate) async fn health(State(app): State<Arc<App>>) -> Response {
     json_response(&json!({"status": "ok"}))
 }
 
+#[utoipa::path(get, path = "/v1/trust",
+    responses((status = 200, description = "The keys, the signed list's sequence and next update, the status lists and their age", body = Object)))]
 pub(crate) async fn trust(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, Refusal> {
     app.authorize(&headers)?;
     let loaded = app.current.get();
@@ -283,6 +312,14 @@ pub(crate) async fn trust(State(app): State<Arc<App>>, headers: HeaderMap) -> Re
     })))
 }
 
+#[utoipa::path(get, path = "/metrics",
+    responses((status = 200, description = "Prometheus text: requests by route and status, verdicts by kind, latency, reloads", content_type = "text/plain")))]
 pub(crate) async fn metrics(State(app): State<Arc<App>>) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render()).into_response()
+}
+
+/// This service's OpenAPI 3.1 description.
+#[utoipa::path(get, path = "/v1/openapi.json", responses((status = 200, description = "OpenAPI 3.1", body = Object)))]
+pub(crate) async fn openapi() -> Response {
+    json_bytes_response(crate::openapi::document().into_bytes())
 }

@@ -470,3 +470,47 @@ async fn rollbacks_are_refused_and_an_overdue_list_drains_the_instance() {
     assert_eq!(status_code, 503, "{}", String::from_utf8_lossy(&body));
     server.stop().await;
 }
+
+/// Issue 36: the service describes itself; every documented route exists with its method, and
+/// every route the service has is documented.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_lists_exactly_the_routes_that_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let trust = dir.path().join("trust.json");
+    std::fs::write(&trust, trust_json(&[])).unwrap();
+    let server = start(config(&trust, Limits::default())).await;
+    let (status, body) = request(server.addr, "GET", "/v1/openapi.json", b"").await;
+    assert_eq!(status, 200);
+    let document: Value = serde_json::from_slice(&body).unwrap();
+    assert!(document["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")), "{}", document["openapi"]);
+    assert!(document["info"]["title"].is_string() && document["info"]["version"].is_string());
+    let paths = document["paths"].as_object().unwrap();
+    let mut documented: Vec<(&str, &str)> = paths
+        .iter()
+        .flat_map(|(path, item)| item.as_object().unwrap().keys().map(move |m| (path.as_str(), m.as_str())))
+        .collect();
+    documented.sort_unstable();
+    let expected = [
+        ("/metrics", "get"),
+        ("/v1/health", "get"),
+        ("/v1/openapi.json", "get"),
+        ("/v1/trust", "get"),
+        ("/v1/verify", "post"),
+        ("/v1/verify/batch", "post"),
+        ("/v1/verify/image", "post"),
+    ];
+    assert_eq!(documented, expected);
+    for (path, method) in expected {
+        let (status, _) = request(server.addr, &method.to_uppercase(), path, b"{}").await;
+        assert!(status != 404 && status != 405, "{method} {path}: {status}");
+        // The other method is not a route: the document names the one that is.
+        let other = if method == "get" { "POST" } else { "GET" };
+        assert_eq!(request(server.addr, other, path, b"").await.0, 405, "{other} {path}");
+    }
+    // Every schema a response names is in the components.
+    let schemas = document["components"]["schemas"].as_object().unwrap();
+    for name in ["Answer", "BatchAnswer", "RequestError", "Health", "VerifyRequest", "BatchRequest"] {
+        assert!(schemas.contains_key(name), "{name}");
+    }
+    server.stop().await;
+}
