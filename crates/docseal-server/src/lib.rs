@@ -25,6 +25,7 @@ mod keys;
 mod metrics;
 mod openapi;
 mod routes;
+mod schemas;
 mod state;
 
 use std::future::Future;
@@ -193,7 +194,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/v1/health", get(routes::health))
         .route("/v1/trust", get(routes::trust))
         .route("/metrics", get(routes::metrics))
-        .route("/v1/openapi.json", get(routes::openapi))
+        .route("/v1/openapi.json", get(openapi::openapi))
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(axum::middleware::from_fn(move |request: axum::extract::Request, next: axum::middleware::Next| {
             let app = Arc::clone(&counted);

@@ -1,78 +1,11 @@
 //! The machine-readable description of the service (`GET /v1/openapi.json`, OpenAPI 3.1),
-//! generated from the handlers' annotations and the types below, which describe the JSON the
-//! handlers write (they are documentation, never built).
-#![allow(dead_code)]
+//! generated from the handlers' annotations and the types of `schemas.rs`.
 
-use utoipa::{OpenApi, ToSchema};
+use axum::http::header;
+use axum::response::{IntoResponse as _, Response};
+use utoipa::OpenApi;
 
-/// The questions a request may ask (each optional).
-#[derive(ToSchema)]
-pub(crate) struct QuestionsSchema {
-    /// A vehicle class the licence must permit, in its own class system (any case).
-    class: Option<String>,
-    /// Years the holder must have reached.
-    min_age: Option<u32>,
-    /// `air` or `rail`.
-    travel_mode: Option<String>,
-    /// `passport`, `driving-licence` or `temporary-pass` (aliases `licence`, `temp-pass`).
-    document_type: Option<String>,
-}
-
-/// What went wrong, in the vocabulary every front end shares.
-#[derive(ToSchema)]
-pub(crate) struct ErrorBody {
-    /// The kind: a refusal's (`signature`, `expired`, `status`, `trust-list`, ...), or `image`,
-    /// `scan`, `request`.
-    kind: String,
-    /// In words.
-    message: String,
-}
-
-/// The answer of `docseal verify --json`: valid with the document and its checks, or refused
-/// with `error`.
-#[derive(ToSchema)]
-pub(crate) struct Answer {
-    /// Whether the credential is genuine, valid and from a trusted authority.
-    valid: bool,
-    /// `DS1` or `HC1` (valid answers).
-    profile: Option<String>,
-    /// The document type (valid answers).
-    document_type: Option<String>,
-    /// The credential's `iss` (valid answers).
-    issuer: Option<String>,
-    /// The name in the trust list of the key that signed it (valid answers).
-    trusted_key: Option<String>,
-    /// Whether the document's own rules allow its use (valid answers).
-    usable: Option<bool>,
-    /// The document's fields (valid answers).
-    #[schema(value_type = Option<Object>)]
-    document: Option<()>,
-    /// The checks that ran, in words (valid answers).
-    #[schema(value_type = Option<Vec<Object>>)]
-    checks: Option<()>,
-    /// Why it was refused (refused answers).
-    error: Option<ErrorBody>,
-}
-
-/// The answers of a batch, in the order of its payloads.
-#[derive(ToSchema)]
-pub(crate) struct BatchAnswer {
-    results: Vec<Answer>,
-}
-
-/// A request the service would not answer with a verdict (4xx or 5xx).
-#[derive(ToSchema)]
-pub(crate) struct RequestError {
-    error: ErrorBody,
-}
-
-/// `ok`, or `trust-list-overdue` (with 503) while the signed trust list is past its next update.
-#[derive(ToSchema)]
-pub(crate) struct Health {
-    status: String,
-    /// When the overdue list was due.
-    next_update: Option<String>,
-}
+use crate::schemas::{Answer, BatchAnswer, ErrorBody, Health, QuestionsSchema, RequestError};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -87,7 +20,7 @@ pub(crate) struct Health {
         crate::routes::health,
         crate::routes::trust,
         crate::routes::metrics,
-        crate::routes::openapi,
+        openapi,
     ),
     components(schemas(QuestionsSchema, ErrorBody, Answer, BatchAnswer, RequestError, Health))
 )]
@@ -96,4 +29,10 @@ pub(crate) struct ApiDoc;
 /// The document as JSON text.
 pub(crate) fn document() -> String {
     ApiDoc::openapi().to_json().unwrap_or_else(|e| serde_json::json!({"error": e.to_string()}).to_string())
+}
+
+/// This service's OpenAPI 3.1 description.
+#[utoipa::path(get, path = "/v1/openapi.json", responses((status = 200, description = "OpenAPI 3.1", body = Object)))]
+pub(crate) async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], document()).into_response()
 }

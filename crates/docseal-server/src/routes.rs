@@ -57,7 +57,7 @@ pub(crate) struct VerifyRequest {
     at: Option<String>,
     /// Questions to ask of the credential.
     #[serde(default)]
-    #[schema(value_type = Option<crate::openapi::QuestionsSchema>)]
+    #[schema(value_type = Option<crate::schemas::QuestionsSchema>)]
     require: Option<Questions>,
 }
 
@@ -71,7 +71,7 @@ pub(crate) struct BatchRequest {
     at: Option<String>,
     /// Questions to ask of every credential.
     #[serde(default)]
-    #[schema(value_type = Option<crate::openapi::QuestionsSchema>)]
+    #[schema(value_type = Option<crate::schemas::QuestionsSchema>)]
     require: Option<Questions>,
 }
 
@@ -97,10 +97,10 @@ fn with_questions(verifier: &Verifier, base: &Policy, require: Option<Questions>
 }
 
 #[utoipa::path(post, path = "/v1/verify", request_body = VerifyRequest,
-    responses((status = 200, description = "The verdict, valid or refused", body = crate::openapi::Answer),
-        (status = 400, description = "A malformed request", body = crate::openapi::RequestError),
-        (status = 401, description = "No valid API key", body = crate::openapi::RequestError),
-        (status = 503, description = "Too many requests at once", body = crate::openapi::RequestError)))]
+    responses((status = 200, description = "The verdict, valid or refused", body = crate::schemas::Answer),
+        (status = 400, description = "A malformed request", body = crate::schemas::RequestError),
+        (status = 401, description = "No valid API key", body = crate::schemas::RequestError),
+        (status = 503, description = "Too many requests at once", body = crate::schemas::RequestError)))]
 pub(crate) async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Result<Response, Refusal> {
     let started = Instant::now();
     app.authorize(&headers)?;
@@ -133,9 +133,9 @@ pub(crate) async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, body
 }
 
 #[utoipa::path(post, path = "/v1/verify/batch", request_body = BatchRequest,
-    responses((status = 200, description = "One answer per payload, in order", body = crate::openapi::BatchAnswer),
-        (status = 400, description = "A malformed request", body = crate::openapi::RequestError),
-        (status = 413, description = "Too many payloads or too large a body", body = crate::openapi::RequestError)))]
+    responses((status = 200, description = "One answer per payload, in order", body = crate::schemas::BatchAnswer),
+        (status = 400, description = "A malformed request", body = crate::schemas::RequestError),
+        (status = 413, description = "Too many payloads or too large a body", body = crate::schemas::RequestError)))]
 pub(crate) async fn verify_batch(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -188,8 +188,8 @@ pub(crate) async fn verify_batch(
 #[utoipa::path(post, path = "/v1/verify/image",
     request_body(content_type = "application/octet-stream", description = "A photo: the raw PNG or JPEG body, or a multipart/form-data upload (field `image`)"),
     params(("X-Docseal-At" = Option<String>, Header, description = "The verification time (RFC 3339)")),
-    responses((status = 200, description = "The verdict of the code found, or kind image or scan", body = crate::openapi::Answer),
-        (status = 413, description = "Too large an image", body = crate::openapi::RequestError)))]
+    responses((status = 200, description = "The verdict of the code found, or kind image or scan", body = crate::schemas::Answer),
+        (status = 413, description = "Too large an image", body = crate::schemas::RequestError)))]
 pub(crate) async fn verify_image(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -265,8 +265,8 @@ async fn image_of(headers: &HeaderMap, body: Bytes) -> Result<Bytes, Refusal> {
 /// next update (every verification is then refused): a load balancer drains this instance
 /// until a fresh list is loaded.
 #[utoipa::path(get, path = "/v1/health",
-    responses((status = 200, description = "Deciding", body = crate::openapi::Health),
-        (status = 503, description = "The signed trust list is overdue", body = crate::openapi::Health)))]
+    responses((status = 200, description = "Deciding", body = crate::schemas::Health),
+        (status = 503, description = "The signed trust list is overdue", body = crate::schemas::Health)))]
 pub(crate) async fn health(State(app): State<Arc<App>>) -> Response {
     let loaded = app.current.get();
     let now = Utc::now();
@@ -316,10 +316,4 @@ pub(crate) async fn trust(State(app): State<Arc<App>>, headers: HeaderMap) -> Re
     responses((status = 200, description = "Prometheus text: requests by route and status, verdicts by kind, latency, reloads", content_type = "text/plain")))]
 pub(crate) async fn metrics(State(app): State<Arc<App>>) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render()).into_response()
-}
-
-/// This service's OpenAPI 3.1 description.
-#[utoipa::path(get, path = "/v1/openapi.json", responses((status = 200, description = "OpenAPI 3.1", body = Object)))]
-pub(crate) async fn openapi() -> Response {
-    json_bytes_response(crate::openapi::document().into_bytes())
 }
