@@ -3,6 +3,8 @@
 
 mod canonical;
 mod ed25519;
+#[cfg(test)]
+mod ed25519_vectors;
 mod envelope;
 mod key;
 #[cfg(feature = "hc1")]
