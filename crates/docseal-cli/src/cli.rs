@@ -573,22 +573,37 @@ pub(crate) struct ServeArgs {
     /// Requests served at once; past it, 503.
     #[arg(long, default_value_t = 512)]
     pub(crate) concurrency: usize,
+    /// Connections open at once; past it, a new connection is closed as it is accepted.
+    #[arg(long, default_value_t = 1024)]
+    pub(crate) max_connections: usize,
+    /// Largest image, in pixels, refused before its pixels are allocated (a card photo
+    /// needs 2 to 4 million).
+    #[arg(long, default_value_t = 8_000_000)]
+    pub(crate) max_image_pixels: u64,
     /// Time a client has to send its request headers.
     #[arg(long, value_parser = parse_duration, default_value = "5s")]
     pub(crate) header_timeout: Duration,
     /// Time a request may take, body included (408 after).
     #[arg(long, value_parser = parse_duration, default_value = "10s")]
     pub(crate) request_timeout: Duration,
-    /// A file of SHA-256 hashes (hex, one per line) of the API keys clients must present.
+    /// A file of SHA-256 hashes (hex, one per line) of the API keys clients must present,
+    /// checked from the headers before a body is read (every route but /v1/health and
+    /// /v1/openapi.json; /metrics too unless --open-metrics).
     #[arg(long)]
     pub(crate) api_keys: Option<PathBuf>,
+    /// With --api-keys: /metrics answers without a key (for a scraper inside the network).
+    #[arg(long, requires = "api_keys")]
+    pub(crate) open_metrics: bool,
     /// Maximum age of a copy (a screenshot shown later is refused as `stale`).
     #[arg(long, value_parser = parse_duration)]
     pub(crate) max_age: Option<Duration>,
     /// Accept credentials whose status list is not loaded.
     #[arg(long)]
     pub(crate) allow_unchecked_status: bool,
-    /// No request log lines on standard error.
+    /// No request log lines on standard error (start, reloads and warnings still logged).
     #[arg(long)]
     pub(crate) quiet: bool,
+    /// How log lines are written on standard error: json (one object per line) or text.
+    #[arg(long, value_name = "FORMAT", default_value = "json")]
+    pub(crate) log_format: docseal_server::LogFormat,
 }

@@ -5,7 +5,7 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike as _, Duration, Utc};
 use serde_json::Value;
 
 fn docseal(dir: &Path, args: &[&str]) -> Output {
@@ -894,4 +894,62 @@ fn completions_man_page_version_and_exit_codes() {
     assert!(version.contains("ES256: ring") && version.contains("Ed25519:"), "{version}");
     let help = stdout(&docseal(d, &["verify", "--help"]));
     assert!(help.contains("Exit codes: 0 valid") && help.contains("2 a usage"), "{help}");
+}
+
+/// Issue 37, items 2 to 4 and 8: a failed `issue` uses no pass and leaves no file; registry
+/// commands on a wrong path create nothing; `publish` from an empty registry does not
+/// replace a published index; a backdated `--at` gives no third pass; a killed write's
+/// partial files are cleaned up.
+#[test]
+fn a_failed_issue_uses_no_pass_and_a_wrong_registry_path_creates_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    keys(d);
+    write_pass(d, "p1.json", "TP0001");
+    write_pass(d, "p2.json", "TP0002");
+    write_pass(d, "p3.json", "TP0003");
+    let issue = |data: &str, extra: &[&str]| {
+        let mut args = vec!["issue", "temp-pass", "--data", data, "--key", "k.pem", "--issuer", "A"];
+        args.extend_from_slice(extra);
+        docseal(d, &args)
+    };
+    // The QR file exists (no --force), the card folder is a file: refused, nothing recorded.
+    std::fs::write(d.join("taken.png"), b"mine").expect("file");
+    std::fs::write(d.join("not-a-folder"), b"mine").expect("file");
+    for extra in [&["--qr", "taken.png"][..], &["--card", "not-a-folder"][..]] {
+        let failed = issue("p1.json", extra);
+        assert_ne!(failed.status.code(), Some(0), "{extra:?}");
+        assert!(failed.stdout.is_empty(), "no credential printed for {extra:?}");
+    }
+    assert_eq!(std::fs::read(d.join("taken.png")).expect("kept"), b"mine");
+    // Two passes still issue, with their files; the third is refused for the limit.
+    assert_eq!(issue("p1.json", &["--qr", "p1.png", "--card", "card1"]).status.code(), Some(0));
+    assert!(d.join("p1.png").is_file() && d.join("card1").is_dir());
+    assert_eq!(issue("p2.json", &[]).status.code(), Some(0));
+    assert_eq!(issue("p3.json", &[]).status.code(), Some(1), "the third pass of the month");
+    // Backdated: the pass is valid this month, so an `--at` in the month before changes nothing.
+    let data: Value = serde_json::from_slice(&std::fs::read(d.join("p3.json")).expect("p3")).expect("json");
+    let from = chrono::NaiveDate::parse_from_str(data["valid_from"].as_str().expect("valid_from"), "%Y-%m-%d")
+        .expect("a date");
+    let month_before = from.with_day(1).expect("day 1").pred_opt().expect("a day").and_hms_opt(12, 0, 0).expect("noon");
+    let at = format!("{}Z", month_before.format("%Y-%m-%dT%H:%M:%S"));
+    let backdated = issue("p3.json", &["--at", &at]);
+    assert_eq!(backdated.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&backdated.stderr).contains("pass-limit"), "{backdated:?}");
+    let no_partials =
+        std::fs::read_dir(d).expect("dir").flatten().all(|e| !e.file_name().to_string_lossy().ends_with(".partial"));
+    assert!(no_partials, "no temporary file left behind");
+
+    // A registry command on a wrong path: exit 2, nothing created.
+    let typo = docseal(d, &["registry", "--registry", "typo.db", "list"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("no registry at typo.db"), "{typo:?}");
+    assert!(!d.join("typo.db").exists());
+    // Publish from the real registry, then from an empty one into the same folder: refused.
+    assert_eq!(docseal(d, &["registry", "publish", "--key", "s.pem", "--out-dir", "status"]).status.code(), Some(0));
+    let index = std::fs::read(d.join("status/index.json")).expect("index");
+    assert_eq!(docseal(d, &["registry", "--registry", "empty.db", "init"]).status.code(), Some(0));
+    let empty = docseal(d, &["registry", "--registry", "empty.db", "publish", "--key", "s.pem", "--out-dir", "status"]);
+    assert_eq!(empty.status.code(), Some(2), "{}", String::from_utf8_lossy(&empty.stderr));
+    assert_eq!(std::fs::read(d.join("status/index.json")).expect("index"), index, "the published index stays");
 }

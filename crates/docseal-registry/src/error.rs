@@ -34,6 +34,13 @@ pub enum RegistryError {
         /// Its status.
         status: String,
     },
+    /// What was to be delivered with the credential (its QR code, image or pages) could not
+    /// be prepared: the transaction was rolled back, nothing is recorded.
+    #[error("the credential's outputs could not be prepared, nothing recorded: {reason}")]
+    Output {
+        /// Why.
+        reason: String,
+    },
     /// No such document in the registry.
     #[error("no {document_type} {number} in the registry")]
     UnknownDocument {
@@ -93,6 +100,7 @@ impl RegistryError {
             Self::UnknownDocument { .. } => "unknown-document",
             Self::Unsupported { .. } => "unsupported",
             Self::Config(_) => "config",
+            Self::Output { .. } => "output",
             Self::Corrupt(_) => "corrupt",
             Self::Docseal(e) => e.kind().as_str(),
             Self::Database { .. } | Self::Sql(_) => "database",

@@ -51,6 +51,8 @@ pub use store::{Backend, CredentialRecord, DocumentKey, ListEntries, Lookup, New
 /// A registry over any [`Backend`].
 pub struct Registry {
     backend: Box<dyn Backend>,
+    /// The file, or the PostgreSQL URL without its password, that database errors name.
+    location: Option<String>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -66,7 +68,9 @@ impl Registry {
     /// # Errors
     /// [`RegistryError::Database`] naming the file.
     pub fn open(path: &Path, config: &RegistryConfig) -> Result<Self, RegistryError> {
-        Ok(Self::with_backend(Box::new(SqliteBackend::open(path, config)?)))
+        let mut registry = Self::with_backend(Box::new(SqliteBackend::open(path, config)?));
+        registry.location = Some(path.display().to_string());
+        Ok(registry)
     }
 
     /// The registry at `location`: a PostgreSQL URL (`postgres://` or `postgresql://`,
@@ -78,7 +82,10 @@ impl Registry {
     pub fn connect(location: &str, config: &RegistryConfig) -> Result<Self, RegistryError> {
         if location.starts_with("postgres://") || location.starts_with("postgresql://") {
             #[cfg(feature = "postgres")]
-            return Ok(Self::with_backend(Box::new(PostgresBackend::connect(location, config)?)));
+            return Ok(Self {
+                backend: Box::new(PostgresBackend::connect(location, config)?),
+                location: Some(postgres::redacted(location)),
+            });
             #[cfg(not(feature = "postgres"))]
             return Err(RegistryError::Config("this build has no PostgreSQL support (feature `postgres`)".into()));
         }
@@ -88,7 +95,25 @@ impl Registry {
     /// A registry over a backend of your own.
     #[must_use]
     pub fn with_backend(backend: Box<dyn Backend>) -> Self {
-        Self { backend }
+        Self { backend, location: None }
+    }
+
+    /// A database error with the registry it happened in named (the backend's own errors do
+    /// not know where they are).
+    fn named(&self, e: RegistryError) -> RegistryError {
+        match (&self.location, e) {
+            (Some(path), RegistryError::Sql(e)) => {
+                RegistryError::Database { path: path.clone(), reason: sqlite::describe(&e) }
+            }
+            #[cfg(feature = "postgres")]
+            (Some(path), RegistryError::Postgres(e)) => {
+                RegistryError::Database { path: path.clone(), reason: e.to_string() }
+            }
+            (Some(path), RegistryError::Corrupt(reason)) => {
+                RegistryError::Database { path: path.clone(), reason: format!("corrupt: {reason}") }
+            }
+            (_, e) => e,
+        }
     }
 
     /// The settings the registry was created with.
@@ -112,19 +137,44 @@ impl Registry {
         credential: &Credential,
         at: DateTime<Utc>,
     ) -> Result<Issued, RegistryError> {
+        self.issue_then(issuer, credential, at, |_| Ok(())).map(|(issued, ())| issued)
+    }
+
+    /// As [`Registry::issue`], with `outputs` run on the signed credential inside the same
+    /// transaction, before its commit: everything that can fail for ordinary reasons (a QR
+    /// code over capacity, a page that does not render, an output file that exists or a
+    /// folder that cannot be written) fails there and rolls the row back, so no pass is used
+    /// up by a credential nobody received. After the commit only what `outputs` prepared
+    /// remains to be delivered.
+    ///
+    /// # Errors
+    /// As [`Registry::issue`]; [`RegistryError::Output`] with `outputs`' reason.
+    pub fn issue_then<S: Signer, T>(
+        &mut self,
+        issuer: &Issuer<S>,
+        credential: &Credential,
+        at: DateTime<Utc>,
+        mut outputs: impl FnMut(&Issued) -> Result<T, String>,
+    ) -> Result<(Issued, T), RegistryError> {
         let document = rules::document_key(credential, at)?;
-        // The document's own rules first, outside the transaction that holds the lock; the
-        // registry is the pass history, so the library's own check gets an empty one.
         let prepared = match credential {
             Credential::TemporaryPass(pass) => issuer.prepare_pass(pass, at, &[][..])?,
             other => issuer.prepare(other)?,
         };
         let kid = issuer.key().kid().0.to_vec();
-        self.backend.issue(&document, &mut |entry| {
+        let mut delivered = None;
+        let issued = self.backend.issue(&document, &mut |entry| {
             let issued = issuer.issue_prepared(&prepared.clone().with_status(entry.clone()), at)?;
+            delivered = Some(outputs(&issued).map_err(|reason| RegistryError::Output { reason })?);
             let row = NewCredential::of(&issued, &kid);
             Ok((issued, row))
-        })
+        });
+        let issued = issued.map_err(|e| self.named(e))?;
+        // The closure ran and returned `Ok` (else `issue` returned its error above), so it
+        // stored what `outputs` prepared.
+        #[allow(clippy::expect_used)]
+        let delivered = delivered.expect("outputs ran before the commit");
+        Ok((issued, delivered))
     }
 
     /// Sets a document's status (revoke: [`Status::Invalid`], suspend, reinstate:
@@ -134,7 +184,7 @@ impl Registry {
     /// # Errors
     /// [`RegistryError::UnknownDocument`], [`RegistryError::Transition`], or the database's.
     pub fn set_status(&mut self, document_type: &str, number: &str, to: Status) -> Result<Status, RegistryError> {
-        self.backend.set_status(document_type, number, to)
+        self.backend.set_status(document_type, number, to).map_err(|e| self.named(e))
     }
 
     /// The credentials `lookup` names.
@@ -142,7 +192,7 @@ impl Registry {
     /// # Errors
     /// The database's.
     pub fn credentials(&mut self, lookup: Lookup<'_>) -> Result<Vec<CredentialRecord>, RegistryError> {
-        self.backend.credentials(lookup)
+        self.backend.credentials(lookup).map_err(|e| self.named(e))
     }
 
     /// How many copies of a document were issued.
@@ -158,7 +208,7 @@ impl Registry {
     /// # Errors
     /// The database's.
     pub fn stats(&mut self) -> Result<Stats, RegistryError> {
-        self.backend.stats()
+        self.backend.stats().map_err(|e| self.named(e))
     }
 
     /// Signs every status list as a Status List Token valid from `now` for `valid_for`,
@@ -172,7 +222,8 @@ impl Registry {
         now: DateTime<Utc>,
         valid_for: std::time::Duration,
     ) -> Result<Vec<PublishedList>, RegistryError> {
-        publish::sign_lists(self.backend.status_lists()?, signer, now, valid_for)
+        let lists = self.backend.status_lists().map_err(|e| self.named(e))?;
+        publish::sign_lists(lists, signer, now, valid_for)
     }
 }
 

@@ -122,7 +122,7 @@ impl std::fmt::Debug for PostgresBackend {
 }
 
 /// `url` without its password, for messages.
-fn redacted(url: &str) -> String {
+pub(crate) fn redacted(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let userinfo = &url[scheme + 3..at];

@@ -10,13 +10,21 @@ use crate::{DocumentKey, RegistryError};
 /// At most this many temporary passes per permit holder per calendar month.
 pub const PASSES_PER_MONTH: u32 = 2;
 
-/// The document `credential` is a copy of, with the month of a copy issued at `at` in the
-/// document's zone (the issuing authority's: docseal documents carry it).
+/// The document `credential` is a copy of, with its month: a temporary pass's `valid_from`,
+/// else the day of `at` in the document's zone (the issuing authority's: docseal documents
+/// carry it).
 ///
 /// # Errors
 /// [`RegistryError::Unsupported`] for a document type this registry does not know.
 pub fn document_key(credential: &Credential, at: DateTime<Utc>) -> Result<DocumentKey, RegistryError> {
-    let month = credential.zone().date_at(at).format("%Y-%m").to_string();
+    // A pass counts in the month it is valid from, never in a month the caller's `at` picks
+    // (a backdated issue would otherwise give a third pass for the same month).
+    let month = match credential {
+        Credential::TemporaryPass(p) => p.data().valid_from,
+        _ => credential.zone().date_at(at),
+    }
+    .format("%Y-%m")
+    .to_string();
     let (number, holder) = match credential {
         Credential::Passport(p) => (p.data().document_number.clone(), p.data().document_number.clone()),
         Credential::DrivingLicence(l) => (l.front().document_number.clone(), l.front().document_number.clone()),

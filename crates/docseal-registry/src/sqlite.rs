@@ -96,24 +96,20 @@ impl SqliteBackend {
     /// [`RegistryError::Database`] naming the file.
     pub fn open(path: &Path, config: &RegistryConfig) -> Result<Self, RegistryError> {
         let db_error = |reason: String| RegistryError::Database { path: path.display().to_string(), reason };
-        let conn = Connection::open(path).map_err(|e| db_error(e.to_string()))?;
+        let conn = Connection::open(path).map_err(|e| db_error(describe(&e)))?;
         // Other issuers hold the write lock for one credential at a time: wait for them.
-        conn.busy_timeout(Duration::from_secs(30)).map_err(|e| db_error(e.to_string()))?;
+        conn.busy_timeout(Duration::from_secs(30)).map_err(|e| db_error(describe(&e)))?;
         // Reading the header first: a file that is not SQLite fails here, before any write.
-        let read = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
-        let (application_id, version) = match (read("PRAGMA application_id"), read("PRAGMA user_version")) {
-            (Ok(a), Ok(v)) => (a, v),
-            (Err(e), _) | (_, Err(e)) => return Err(db_error(format!("not a SQLite database: {e}"))),
-        };
-        let tables: i64 = read("SELECT count(*) FROM sqlite_master").map_err(|e| db_error(e.to_string()))?;
+        // One read transaction, so a registry another process creates meanwhile is seen
+        // whole or not at all (its tables without its application id read as a stranger).
+        let (application_id, version, tables) = header(&conn).map_err(|e| db_error(describe(&e)))?;
         if application_id != APPLICATION_ID && (application_id != 0 || tables > 0) {
             return Err(db_error("a SQLite database, but not a docseal registry: left untouched".into()));
         }
         if version > SCHEMA_VERSION {
             return Err(db_error(format!("schema version {version} is newer than this docseal's ({SCHEMA_VERSION})")));
         }
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| db_error(e.to_string()))?;
-        // FULL: each commit is on disk before its credential is handed out, power cut or not.
+        set_wal(&conn).map_err(|e| db_error(describe(&e)))?;
         conn.pragma_update(None, "synchronous", "FULL").map_err(|e| db_error(e.to_string()))?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| db_error(e.to_string()))?;
         let mut backend = Self { conn, config: config.clone() };
@@ -156,6 +152,59 @@ impl SqliteBackend {
         let size = setting("status_list_size")?;
         let size = size.parse().map_err(|_| RegistryError::Corrupt(format!("status_list_size {size:?}")))?;
         RegistryConfig::new(&setting("status_uri_base")?)?.with_list_size(size)
+    }
+}
+
+/// The header's application id and schema version, and the number of schema objects, read
+/// in one transaction.
+fn header(conn: &Connection) -> rusqlite::Result<(i64, i64, i64)> {
+    conn.execute_batch("BEGIN DEFERRED")?;
+    let read = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
+    let values = (|| {
+        Ok((read("PRAGMA application_id")?, read("PRAGMA user_version")?, read("SELECT count(*) FROM sqlite_master")?))
+    })();
+    let _ = conn.execute_batch("COMMIT");
+    values
+}
+
+/// Switches the file to WAL once. The switch takes an exclusive lock that the busy handler
+/// does not wait for, so processes opening a new registry together retry it for a while;
+/// once one has switched, the others find WAL in the file and do nothing.
+fn set_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let mut attempts = 0;
+    loop {
+        let mode: rusqlite::Result<String> = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0));
+        let result = match mode {
+            Ok(mode) if mode.eq_ignore_ascii_case("wal") => return Ok(()),
+            Ok(_) => conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0)).map(drop),
+            Err(e) => Err(e),
+        };
+        match result {
+            Err(e) if is_busy(&e) && attempts < 300 => {
+                attempts += 1;
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
+/// A SQLite error in words that say what to check.
+pub(crate) fn describe(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode as Code;
+    match e.sqlite_error_code() {
+        Some(Code::NotADatabase) => format!("not a SQLite database ({e})"),
+        Some(Code::ReadOnly) => format!("read-only: the registry is written by every command ({e})"),
+        Some(Code::CannotOpen) => {
+            format!("cannot open it (a missing folder, or a read-only file or folder: SQLite writes beside it) ({e})")
+        }
+        Some(Code::DiskFull) => format!("the disk is full ({e})"),
+        Some(Code::DatabaseBusy | Code::DatabaseLocked) => format!("busy: another issuer held it too long ({e})"),
+        _ => e.to_string(),
     }
 }
 

@@ -106,9 +106,16 @@ fn at_most_two_passes_per_permit_holder_per_month_and_refreshes_are_free() {
         assert_eq!(registry.credentials_of("temporary-pass", "TP0003").unwrap(), 0, "no row for a refusal");
         // The next month (in the authority's zone: 2026-12-01 00:30 in Beijing) starts afresh.
         registry.issue(&issuer, &pass_on("TP0003", 2026, 12, 1), at("2026-11-30T16:30:00Z")).unwrap();
+        // Issue 37: a pass counts in the month it is valid from, whatever `at` the caller
+        // gives: with two December passes recorded, a December pass issued "on 30 November"
+        // is the third.
+        registry.issue(&issuer, &pass_on("TP0004", 2026, 12, 2), at("2026-12-01T02:00:00Z")).unwrap();
+        let backdated =
+            registry.issue(&issuer, &pass_on("TP0005", 2026, 12, 3), at("2026-11-30T01:00:00Z")).unwrap_err();
+        assert!(matches!(backdated, RegistryError::PassLimit { count: 2, .. }), "{location}: {backdated}");
         let stats = registry.stats().unwrap();
-        assert_eq!(stats.credentials, 4, "{location}");
-        assert_eq!(stats.documents, vec![("temporary-pass".to_owned(), 3)], "{location}");
+        assert_eq!(stats.credentials, 5, "{location}");
+        assert_eq!(stats.documents, vec![("temporary-pass".to_owned(), 4)], "{location}");
     }
 }
 

@@ -33,6 +33,20 @@ pub(crate) fn decode(bytes: &[u8], max_pixels: u64) -> Result<GrayImage, ScanErr
     Ok(image.into_luma8())
 }
 
+/// `image` shrunk by a whole factor to at most `max_pixels`, or `None` when it is within.
+pub(crate) fn within_pixels(image: &GrayImage, max_pixels: u64) -> Option<GrayImage> {
+    let pixels = u64::from(image.width()) * u64::from(image.height());
+    if pixels <= max_pixels || max_pixels == 0 {
+        return None;
+    }
+    // The smallest whole factor f with pixels / f^2 <= max_pixels.
+    let mut factor = 2u32;
+    while pixels / u64::from(factor * factor) > max_pixels {
+        factor += 1;
+    }
+    reduced(image, image.width().max(image.height()) / factor)
+}
+
 /// `image` shrunk by the whole factor that brings its longer side to at most `side`
 /// (averaging each factor x factor block), or `None` when it is small enough already.
 ///

@@ -48,7 +48,7 @@ impl Harness {
             },
             reload_every: Duration::from_secs(3600),
             api_keys: None,
-            log_requests: false,
+            open_metrics: false,
         };
         let app = runtime.block_on(async { crate::app(&config) }).expect("the service loads its trust list");
         Self { runtime, router: crate::router(app), dir }

@@ -9,8 +9,9 @@
 //!
 //! Hostile clients meet limits: request body size (413), batch size (413), image size and
 //! reading time, a header read timeout (slow clients are cut), a request timeout (408), a
-//! concurrency limit past which requests get 503 at once. Logs are JSON lines on standard
-//! error with the route, status and time, never a payload or a personal datum.
+//! concurrency limit past which requests get 503 at once. Logs go through `tracing` (see
+//! [`install_logging`]): JSON or text lines on standard error with the route, status and time,
+//! never a payload or a personal datum.
 //!
 //! Routes: `POST /v1/verify`, `POST /v1/verify/batch`, `POST /v1/verify/image` (a raw PNG or
 //! JPEG body, or a `multipart/form-data` upload with the field `image` or a file field;
@@ -22,6 +23,7 @@ mod coalesce;
 #[doc(hidden)]
 pub mod fuzzing;
 mod keys;
+mod logging;
 mod metrics;
 mod openapi;
 mod routes;
@@ -32,7 +34,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
@@ -46,6 +48,7 @@ use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 
 pub use docseal_desk::{Sources, StateDir};
+pub use logging::{LogFormat, install_logging};
 
 /// Why the service could not start (or load its files).
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +98,8 @@ pub struct Limits {
     pub concurrency: usize,
     /// On shutdown, time in-flight requests get to finish.
     pub drain: Duration,
+    /// Connections open at once; a connection past it is closed as soon as it is accepted.
+    pub connections: usize,
 }
 
 impl Default for Limits {
@@ -103,13 +108,14 @@ impl Default for Limits {
             body_bytes: 64 * 1024,
             batch_body_bytes: 8 * 1024 * 1024,
             image_bytes: 16 * 1024 * 1024,
-            image_pixels: 24_000_000,
+            image_pixels: 8_000_000,
             image_time: Duration::from_secs(2),
             batch: 1000,
             header_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(10),
             concurrency: 512,
             drain: Duration::from_secs(10),
+            connections: 1024,
         }
     }
 }
@@ -130,10 +136,11 @@ pub struct Config {
     /// How often the files are checked for a change.
     pub reload_every: Duration,
     /// A file of SHA-256 hashes (hex, one per line) of the API keys clients must present
-    /// (`Authorization: Bearer KEY` or `X-Api-Key`); `None` for no keys.
+    /// (`Authorization: Bearer KEY` or `X-Api-Key`); `None` for no keys. The key is checked
+    /// from the headers, before a body is read.
     pub api_keys: Option<PathBuf>,
-    /// Log each request as a JSON line on standard error.
-    pub log_requests: bool,
+    /// With API keys: `/metrics` answers without one (for a scraper inside the network).
+    pub open_metrics: bool,
 }
 
 /// The shared state of the routes.
@@ -144,7 +151,7 @@ pub(crate) struct App {
     metrics: metrics::Metrics,
     limits: Limits,
     keys: Option<keys::ApiKeys>,
-    log_requests: bool,
+    open_metrics: bool,
     /// One per request being verified; past `limits.concurrency`, 503 at once. Taken after
     /// the body is read, so the 503 reaches the client instead of a reset connection.
     permits: tokio::sync::Semaphore,
@@ -161,17 +168,20 @@ impl App {
         }
     }
 
+    /// Whether a request to `path` needs an API key: every route but the health check and the
+    /// API's description, and `/metrics` unless it was opened.
+    fn needs_key(&self, path: &str) -> bool {
+        self.keys.is_some()
+            && !matches!(path, "/v1/health" | "/v1/openapi.json")
+            && !(self.open_metrics && path == "/metrics")
+    }
+
     /// A place among the requests verified at once, or 503.
     pub(crate) fn admit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, routes::Refusal> {
         self.permits
             .try_acquire()
             .map_err(|_| routes::bad_request(StatusCode::SERVICE_UNAVAILABLE, "too many requests at once: try again"))
     }
-}
-
-/// Logs one JSON line on standard error: never a payload, a document or a key.
-fn log(event: &serde_json::Value) {
-    eprintln!("{event}");
 }
 
 async fn overloaded(err: tower::BoxError) -> Response {
@@ -196,33 +206,31 @@ fn router(app: Arc<App>) -> Router {
         .route("/metrics", get(routes::metrics))
         .route("/v1/openapi.json", get(openapi::openapi))
         .layer(DefaultBodyLimit::max(limits.body_bytes))
+        .fallback(routes::not_found)
         .layer(axum::middleware::from_fn(move |request: axum::extract::Request, next: axum::middleware::Next| {
             let app = Arc::clone(&counted);
             async move {
-                let started = Instant::now();
                 // The route's pattern, not the raw path: a client cannot grow the metrics
-                // (or the log) with made-up paths.
+                // with made-up paths.
                 let path = request
                     .extensions()
                     .get::<axum::extract::MatchedPath>()
                     .map_or("unmatched", axum::extract::MatchedPath::as_str)
                     .to_owned();
-                let method = request.method().to_string();
-                let response = next.run(request).await;
-                let status = response.status().as_u16();
-                app.metrics.request(&path, status);
-                if app.log_requests {
-                    log(&serde_json::json!({
-                        "ts": chrono::Utc::now().to_rfc3339(),
-                        "method": method,
-                        "path": path,
-                        "status": status,
-                        "ms": started.elapsed().as_secs_f64() * 1e3,
-                    }));
-                }
+                // The key comes from the headers, before any body is read: a client without
+                // one costs the service its headers only.
+                let response = if app.needs_key(request.uri().path())
+                    && let Err(refusal) = app.authorize(request.headers())
+                {
+                    axum::response::IntoResponse::into_response(refusal)
+                } else {
+                    routes::as_json_error(next.run(request).await).await
+                };
+                app.metrics.request(&path, response.status().as_u16());
                 response
             }
         }))
+        .layer(logging::request_trace())
         .layer(guard)
         .with_state(app)
 }
@@ -244,7 +252,7 @@ fn app(config: &Config) -> Result<Arc<App>, ServeError> {
         metrics: metrics::Metrics::default(),
         limits: config.limits.clone(),
         keys,
-        log_requests: config.log_requests,
+        open_metrics: config.open_metrics,
         permits: tokio::sync::Semaphore::new(config.limits.concurrency.max(1)),
     }))
 }
@@ -266,14 +274,22 @@ pub async fn serve(
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(config.limits.header_timeout);
     let mut shutdown = std::pin::pin!(shutdown);
-    if config.log_requests {
-        log(&serde_json::json!({"event": "listening", "addr": listener.local_addr().ok().map(|a| a.to_string())}));
+    // Open connections are capped; slow and idle ones are cut by the header timeout, so the
+    // places they held come free.
+    let connections = Arc::new(tokio::sync::Semaphore::new(config.limits.connections.max(1)));
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, "listening");
     }
     loop {
         tokio::select! {
             accepted = listener.accept() => {
                 // A failed accept (out of descriptors, a reset) concerns one client: go on.
                 let Ok((stream, _)) = accepted else { continue };
+                let Ok(place) = Arc::clone(&connections).try_acquire_owned() else {
+                    // Full: closed at once, which a client sees as a reset it can retry.
+                    drop(stream);
+                    continue;
+                };
                 let _ = stream.set_nodelay(true);
                 let hyper_service = hyper_util::service::TowerToHyperService::new(service.clone());
                 let connection = http.serve_connection(TokioIo::new(stream), hyper_service);
@@ -281,6 +297,7 @@ pub async fn serve(
                 tokio::spawn(async move {
                     // A client that goes away or breaks HTTP ends its own connection only.
                     let _ = watched.await;
+                    drop(place);
                 });
             }
             () = &mut shutdown => break,
@@ -288,9 +305,7 @@ pub async fn serve(
     }
     drop(listener);
     reloader.abort();
-    if config.log_requests {
-        log(&serde_json::json!({"event": "draining"}));
-    }
+    tracing::info!(drain_seconds = config.limits.drain.as_secs_f64(), "draining");
     tokio::select! {
         () = graceful.shutdown() => {}
         () = tokio::time::sleep(config.limits.drain) => {}
@@ -350,19 +365,15 @@ async fn reload_loop(app: Arc<App>, every: Duration) {
         match reloaded {
             Ok(Ok(Some(refused))) => {
                 app.metrics.reloaded(true);
-                log(&serde_json::json!({"event": "reloaded"}));
+                tracing::info!("reloaded");
                 for older in refused {
-                    log(
-                        &serde_json::json!({"event": "status_token_refused", "reason": older.to_string(), "kept": "the newer token"}),
-                    );
+                    tracing::warn!(reason = %older, kept = "the newer token", "status_token_refused");
                 }
             }
             Ok(Ok(None)) => {}
             Ok(Err(e)) => {
                 app.metrics.reloaded(false);
-                log(
-                    &serde_json::json!({"event": "reload_failed", "reason": e.to_string(), "kept": "the previous set"}),
-                );
+                tracing::warn!(reason = %e, kept = "the previous set", "reload_failed");
             }
             Err(_) => app.metrics.reloaded(false),
         }

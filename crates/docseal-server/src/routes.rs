@@ -39,6 +39,31 @@ pub(crate) fn bad_request(status: StatusCode, message: impl Into<String>) -> Ref
     Refusal { status, message: message.into() }
 }
 
+/// Any path the service does not have: 404 with the JSON error body.
+pub(crate) async fn not_found() -> Refusal {
+    bad_request(StatusCode::NOT_FOUND, "no such route: see /v1/openapi.json")
+}
+
+/// A rejection made outside the handlers (a body over its limit, a method a route does not
+/// take) in the documented shape: the JSON error body instead of the framework's text.
+pub(crate) async fn as_json_error(response: Response) -> Response {
+    let status = response.status();
+    let is_json =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    // The framework's own text is short; a body that is not (or does not arrive) is left out.
+    let text = axum::body::to_bytes(response.into_body(), 1024).await.unwrap_or_default();
+    let detail = String::from_utf8_lossy(&text);
+    let message = match (status.canonical_reason(), detail.trim()) {
+        (Some(reason), "") => reason.to_owned(),
+        (Some(reason), detail) => format!("{reason}: {detail}"),
+        (None, detail) => detail.to_owned(),
+    };
+    bad_request(status, message).into_response()
+}
+
 fn json_response(value: &Value) -> Response {
     json_bytes_response(value.to_string().into_bytes())
 }
@@ -101,9 +126,8 @@ fn with_questions(verifier: &Verifier, base: &Policy, require: Option<Questions>
         (status = 400, description = "A malformed request", body = crate::schemas::RequestError),
         (status = 401, description = "No valid API key", body = crate::schemas::RequestError),
         (status = 503, description = "Too many requests at once", body = crate::schemas::RequestError)))]
-pub(crate) async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Result<Response, Refusal> {
+pub(crate) async fn verify(State(app): State<Arc<App>>, body: Bytes) -> Result<Response, Refusal> {
     let started = Instant::now();
-    app.authorize(&headers)?;
     let _permit = app.admit()?;
     let request: VerifyRequest = parse(&body)?;
     if request.at.is_none() && request.require.is_none() {
@@ -136,13 +160,8 @@ pub(crate) async fn verify(State(app): State<Arc<App>>, headers: HeaderMap, body
     responses((status = 200, description = "One answer per payload, in order", body = crate::schemas::BatchAnswer),
         (status = 400, description = "A malformed request", body = crate::schemas::RequestError),
         (status = 413, description = "Too many payloads or too large a body", body = crate::schemas::RequestError)))]
-pub(crate) async fn verify_batch(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, Refusal> {
+pub(crate) async fn verify_batch(State(app): State<Arc<App>>, body: Bytes) -> Result<Response, Refusal> {
     let started = Instant::now();
-    app.authorize(&headers)?;
     let _permit = app.admit()?;
     let request: BatchRequest = parse(&body)?;
     if request.payloads.len() > app.limits.batch {
@@ -196,7 +215,6 @@ pub(crate) async fn verify_image(
     body: Bytes,
 ) -> Result<Response, Refusal> {
     let started = Instant::now();
-    app.authorize(&headers)?;
     let _permit = app.admit()?;
     let at = headers.get("x-docseal-at").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let now = instant(at.as_deref())?;
@@ -206,7 +224,10 @@ pub(crate) async fn verify_image(
     // Decoding and reading are CPU work with their own time limit: off the async workers.
     let read = tokio::task::spawn_blocking(move || {
         let image = docseal_scan::decode_image(&body, limits.image_pixels)?;
-        docseal_scan::Scanner::new().with_time_limit(limits.image_time).scan(&image)
+        drop(body);
+        // Returns once the scan has ended (its worker stops between passes at the limit),
+        // so the request's permit bounds the scans running at once.
+        docseal_scan::Scanner::new().with_time_limit(limits.image_time).scan_image(image)
     })
     .await;
     let (kind, answer) = match read {
@@ -280,8 +301,7 @@ pub(crate) async fn health(State(app): State<Arc<App>>) -> Response {
 
 #[utoipa::path(get, path = "/v1/trust",
     responses((status = 200, description = "The keys, the signed list's sequence and next update, the status lists and their age", body = Object)))]
-pub(crate) async fn trust(State(app): State<Arc<App>>, headers: HeaderMap) -> Result<Response, Refusal> {
-    app.authorize(&headers)?;
+pub(crate) async fn trust(State(app): State<Arc<App>>) -> Result<Response, Refusal> {
     let loaded = app.current.get();
     let now = Utc::now();
     let keys: Vec<&str> = loaded.verifier().trust_list().keys().iter().map(docseal::TrustedKey::name).collect();

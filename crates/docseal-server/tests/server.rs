@@ -54,7 +54,7 @@ fn config(trust: &Path, limits: Limits) -> Config {
         limits,
         reload_every: Duration::from_millis(100),
         api_keys: None,
-        log_requests: false,
+        open_metrics: false,
     }
 }
 
@@ -511,6 +511,67 @@ async fn the_openapi_document_lists_exactly_the_routes_that_exist() {
     let schemas = document["components"]["schemas"].as_object().unwrap();
     for name in ["Answer", "BatchAnswer", "RequestError", "Health", "VerifyRequest", "BatchRequest"] {
         assert!(schemas.contains_key(name), "{name}");
+    }
+    server.stop().await;
+}
+
+/// Sends `head` (and `body`) on a new connection and reads the answer as JSON.
+async fn raw(addr: SocketAddr, head: &str, body: &[u8]) -> (u16, Value) {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let _ = stream.write_all(body).await;
+    let answered = tokio::time::timeout(Duration::from_secs(3), read_response(&mut stream)).await;
+    let (status, body) = answered.expect("answered within 3 s").expect("a response");
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+/// Issue 37: the API key is checked from the headers, before a body is read (a client
+/// without one that announces 8 MB and sends none is answered at once), and every rejection,
+/// the framework's own included, has the JSON error body.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_key_is_checked_before_the_body_and_every_rejection_is_json() {
+    use sha2::Digest as _;
+    let dir = tempfile::tempdir().unwrap();
+    let authority = key();
+    let trust = dir.path().join("trust.json");
+    std::fs::write(&trust, trust_json(&[("Test TMB", &authority)])).unwrap();
+    let text = issue(authority, "Test TMB");
+    let keys = dir.path().join("keys");
+    let hash: String = sha2::Sha256::digest(b"desk-key-1").iter().map(|b| format!("{b:02x}")).collect();
+    std::fs::write(&keys, format!("# the rental desk\n{hash}\n")).unwrap();
+    let server = start(Config { api_keys: Some(keys), ..config(&trust, Limits::default()) }).await;
+    let addr = server.addr;
+
+    let unread = "POST /v1/verify/batch HTTP/1.1\r\nHost: t\r\nContent-Length: 8000000\r\nConnection: close\r\n\r\n";
+    let (status, body) = raw(addr, unread, b"").await;
+    assert_eq!((status, body["error"]["kind"].as_str()), (401, Some("request")), "{body}");
+    let wrong = "GET /metrics HTTP/1.1\r\nHost: t\r\nX-Api-Key: desk-key-2\r\nConnection: close\r\n\r\n";
+    assert_eq!(raw(addr, wrong, b"").await.0, 401, "/metrics is behind the key unless opened");
+    let health = "GET /v1/health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+    assert_eq!(raw(addr, health, b"").await.0, 200, "the health check needs no key");
+
+    let request = json!({"payload": text}).to_string();
+    let head = format!(
+        "POST /v1/verify HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer desk-key-1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        request.len()
+    );
+    let (status, body) = raw(addr, &head, request.as_bytes()).await;
+    assert_eq!((status, body["valid"].as_bool()), (200, Some(true)), "{body}");
+
+    let keyed = |method: &str, path: &str, length: usize| {
+        format!(
+            "{method} {path} HTTP/1.1\r\nHost: t\r\nX-Api-Key: desk-key-1\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
+        )
+    };
+    for (head, body, expected) in [
+        (keyed("GET", "/no/such/route", 0), Vec::new(), 404),
+        (keyed("GET", "/v1/verify", 0), Vec::new(), 405),
+        (keyed("POST", "/v1/verify", 70_000), vec![b'x'; 70_000], 413),
+    ] {
+        let (status, answer) = raw(addr, &head, &body).await;
+        assert_eq!(status, expected, "{head}");
+        assert_eq!(answer["error"]["kind"], "request", "{head}: {answer}");
+        assert!(answer["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{answer}");
     }
     server.stop().await;
 }

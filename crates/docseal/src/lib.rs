@@ -129,6 +129,10 @@ pub use wire::{Claims, StatusRef};
 #[doc = include_str!("../../../README.md")]
 struct ReadmeDoctests;
 
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadmeDoctests;
+
 /// The long-form documentation, shipped with the crate (the files of `docs/`).
 pub mod _documentation {
     #[doc = include_str!("../docs/ARCHITECTURE.md")]

@@ -10,7 +10,7 @@ use docseal_render::{Card, Renderer, Subject, Symbol};
 
 use crate::Failure;
 use crate::cli::{PageFormat, RenderArgs, SymbolArg};
-use crate::files::{read_bytes, read_payload, write_atomic};
+use crate::files::{Staged, read_bytes, read_payload, stage};
 
 pub(crate) fn symbol(arg: SymbolArg) -> Symbol {
     match arg {
@@ -24,8 +24,8 @@ fn render_failure(e: &docseal_render::RenderError) -> Failure {
 }
 
 /// Writes every page of `card` in each of `formats` into `dir`, as `<page>.<ext>`; returns
-/// the paths written. Every file is rendered before the first is written, so a failure
-/// leaves no partial card behind.
+/// the paths written. Every file is rendered and staged before the first is renamed into
+/// place, so a failure leaves no partial card behind.
 pub(crate) fn write_card(
     card: &Card,
     dir: &Path,
@@ -33,6 +33,24 @@ pub(crate) fn write_card(
     scale: f32,
     force: bool,
 ) -> Result<Vec<String>, Failure> {
+    let staged = stage_card(card, dir, formats, scale, force)?;
+    let written = staged.iter().map(|f| f.path().display().to_string()).collect();
+    for file in staged {
+        file.commit()?;
+    }
+    Ok(written)
+}
+
+/// Renders every page of `card` and stages its files in `dir` (created if needed), without
+/// putting any in place yet: see [`Staged`]. A failure removes the folder again if this
+/// call created it and it is still empty.
+pub(crate) fn stage_card(
+    card: &Card,
+    dir: &Path,
+    formats: &[PageFormat],
+    scale: f32,
+    force: bool,
+) -> Result<Vec<Staged>, Failure> {
     let mut files = Vec::new();
     for page in card.pages() {
         for format in formats {
@@ -44,17 +62,22 @@ pub(crate) fn write_card(
             files.push((dir.join(format!("{}.{ext}", page.name())), bytes.map_err(|e| render_failure(&e))?));
         }
     }
-    std::fs::create_dir_all(dir).map_err(|e| Failure::usage(format!("{}: {e}", dir.display())))?;
     if !force && let Some((path, _)) = files.iter().find(|(path, _)| path.exists()) {
         return Err(Failure::usage(format!("{} exists (use --force to replace it)", path.display())));
     }
-    for (path, bytes) in &files {
-        write_atomic(path, bytes, 0o644, true)?;
+    let created = !dir.exists();
+    std::fs::create_dir_all(dir).map_err(|e| Failure::usage(format!("{}: {e}", dir.display())))?;
+    crate::files::remove_stale_partials(dir);
+    let staged: Result<Vec<Staged>, Failure> =
+        files.iter().map(|(path, bytes)| stage(path, bytes, 0o644, true)).collect();
+    if staged.is_err() && created {
+        // Only an empty folder goes: remove_dir refuses one that holds anything.
+        let _ = std::fs::remove_dir(dir);
     }
     if !card.missing_glyphs().is_empty() {
         eprintln!("docseal: warning: no glyph in the embedded fonts for {:?}", card.missing_glyphs());
     }
-    Ok(files.iter().map(|(p, _)| p.display().to_string()).collect())
+    staged
 }
 
 pub(crate) fn portrait(path: Option<&Path>) -> Result<Option<Vec<u8>>, Failure> {

@@ -11,7 +11,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::Failure;
 use crate::cli::{DocumentKind, EccArg, IssueArgs, PageFormat};
-use crate::files::{read_input, write_atomic};
+use crate::files::{Staged, read_input, stage};
 
 pub(crate) fn ecc(arg: EccArg) -> ErrorCorrection {
     match arg {
@@ -49,9 +49,52 @@ fn parse_document(kind: DocumentKind, json: &str, data: &Path) -> Result<(Creden
     Ok((credential, portrait))
 }
 
+/// What `issue` delivers besides the text on standard output, prepared in full (the QR
+/// code built, the files written and synced under temporary names) before the registry
+/// commits the credential's row.
+struct Outputs {
+    qr: Qr,
+    files: Vec<Staged>,
+}
+
+impl Outputs {
+    /// Puts the prepared files in place: renames, after the commit.
+    fn deliver(self) -> Result<Qr, Failure> {
+        for file in self.files {
+            file.commit()?;
+        }
+        Ok(self.qr)
+    }
+}
+
+/// Builds the QR code and stages the QR image and the card pages of `issued`.
+fn prepare_outputs(
+    args: &IssueArgs,
+    issued: &Issued,
+    public: &VerifyingKey,
+    portrait: Option<&[u8]>,
+) -> Result<Outputs, Failure> {
+    let qr = Qr::new(&issued.text, ecc(args.ecc)).map_err(|e| Failure::Invalid(e.to_string()))?;
+    let mut files = Vec::new();
+    if let Some(path) = &args.qr {
+        files.push(stage(path, &qr_bytes(path, &qr)?, 0o644, args.force)?);
+    }
+    if let Some(dir) = &args.card {
+        files.extend(stage_card(args, dir, issued, public.clone(), portrait)?);
+    }
+    Ok(Outputs { qr, files })
+}
+
 /// Signs with any signer (a key in memory or one in a token), recording the credential in
-/// the registry unless `--no-registry`: it is returned only once its row is committed.
-fn issue_with<S: Signer>(signer: S, args: &IssueArgs, credential: &Credential) -> Result<Issued, Failure> {
+/// the registry unless `--no-registry`. The outputs are prepared inside the registry's
+/// transaction, so a failure there records nothing; the credential is returned only once
+/// its row is committed.
+fn issue_with<S: Signer>(
+    signer: S,
+    args: &IssueArgs,
+    credential: &Credential,
+    outputs: impl Fn(&Issued) -> Result<Outputs, Failure>,
+) -> Result<(Issued, Outputs), Failure> {
     let mut issuer = Issuer::new(signer, args.issuer.clone()).map_err(|e| Failure::usage(format!("--issuer: {e}")))?;
     if let Some(v) = args.valid_for {
         issuer = issuer.with_validity(v);
@@ -59,9 +102,20 @@ fn issue_with<S: Signer>(signer: S, args: &IssueArgs, credential: &Credential) -
     let at = args.at.unwrap_or_else(Utc::now);
     if !args.no_registry {
         let mut registry = super::registry::open(&args.registry)?;
-        return registry.issue(&issuer, credential, at).map_err(|e| match e {
-            docseal_registry::RegistryError::Docseal(e) => refusal(&e),
-            other => super::registry::failure(other),
+        let mut failed = None;
+        let result = registry.issue_then(&issuer, credential, at, |issued| {
+            outputs(issued).map_err(|failure| {
+                let reason = match &failure {
+                    Failure::Invalid(m) | Failure::Usage(m) => m.clone(),
+                };
+                failed = Some(failure);
+                reason
+            })
+        });
+        return result.map_err(|e| match (e, failed.take()) {
+            (docseal_registry::RegistryError::Output { .. }, Some(failure)) => failure,
+            (docseal_registry::RegistryError::Docseal(e), _) => refusal(&e),
+            (other, _) => super::registry::failure(other),
         });
     }
     let prepared = match credential {
@@ -76,32 +130,34 @@ fn issue_with<S: Signer>(signer: S, args: &IssueArgs, credential: &Credential) -
         (Some(uri), Some(idx)) => prepared.with_status(StatusRef::new(uri.clone(), idx).map_err(Failure::usage)?),
         _ => prepared,
     };
-    issuer.issue_prepared(&prepared, at).map_err(|e| refusal(&e))
+    let issued = issuer.issue_prepared(&prepared, at).map_err(|e| refusal(&e))?;
+    let outputs = outputs(&issued)?;
+    Ok((issued, outputs))
 }
 
 fn refusal(e: &docseal::Error) -> Failure {
     Failure::Invalid(format!("cannot issue ({}): {e}", e.kind()))
 }
 
-/// Writes the QR image whose format follows the extension.
-pub(crate) fn write_qr(path: &Path, qr: &Qr, force: bool) -> Result<(), Failure> {
-    let bytes = match path.extension().and_then(|e| e.to_str()) {
-        Some("png") => docseal_render::qr_png(qr, 8).map_err(|e| Failure::usage(e.to_string()))?,
-        Some("svg") => qr.to_svg(8).into_bytes(),
-        _ => return Err(Failure::usage(format!("{}: the QR file must end in .png or .svg", path.display()))),
-    };
-    write_atomic(path, &bytes, 0o644, force)
+/// The QR image in the format the file's extension names.
+fn qr_bytes(path: &Path, qr: &Qr) -> Result<Vec<u8>, Failure> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("png") => docseal_render::qr_png(qr, 8).map_err(|e| Failure::usage(e.to_string())),
+        Some("svg") => Ok(qr.to_svg(8).into_bytes()),
+        _ => Err(Failure::usage(format!("{}: the QR file must end in .png or .svg", path.display()))),
+    }
 }
 
-/// The issued copy's pages, verified against the key that just signed it (the band names
-/// the issuer), as PNG (scale 2) and SVG.
-fn write_card(
+/// The issued copy's pages as PNG (scale 2) and SVG, staged in `dir`. They say what they
+/// are, an electronic copy generated at its `iat`, verified against the key that just signed
+/// it (the band names the issuer).
+fn stage_card(
     args: &IssueArgs,
     dir: &Path,
     issued: &Issued,
     public: VerifyingKey,
     portrait: Option<&[u8]>,
-) -> Result<(), Failure> {
+) -> Result<Vec<Staged>, Failure> {
     let mut trust = TrustList::new();
     trust.add(TrustedKey::new(args.issuer.clone(), public));
     let at = issued.claims.issued_at;
@@ -114,9 +170,7 @@ fn write_card(
         .with_symbol(super::card::symbol(args.symbol))
         .render(&Subject::verified(&verified, &issued.text), portrait)
         .map_err(|e| Failure::Invalid(format!("cannot render: {e}")))?;
-    let written = super::card::write_card(&card, dir, &[PageFormat::Png, PageFormat::Svg], 2.0, args.force)?;
-    eprintln!("docseal: card pages written: {}", written.join(", "));
-    Ok(())
+    super::card::stage_card(&card, dir, &[PageFormat::Png, PageFormat::Svg], 2.0, args.force)
 }
 
 pub(crate) fn run(args: &IssueArgs) -> Result<ExitCode, Failure> {
@@ -126,24 +180,27 @@ pub(crate) fn run(args: &IssueArgs) -> Result<ExitCode, Failure> {
         return Err(Failure::usage(format!("{}: the QR file must end in .png or .svg", path.display())));
     }
     let (credential, portrait) = parse_document(args.document, &read_input(&args.data)?, &args.data)?;
-    let (issued, public) = if let Some((token, label)) = super::pkcs11::open(&args.pkcs11)? {
+    let (issued, outputs) = if let Some((token, label)) = super::pkcs11::open(&args.pkcs11)? {
         let signer = token.signer(&label).map_err(Failure::usage)?;
         let public = signer.verifying_key().clone();
-        (issue_with(signer, args, &credential)?, public)
+        issue_with(signer, args, &credential, |issued| prepare_outputs(args, issued, &public, portrait.as_deref()))?
     } else {
         // clap requires `--key` when no `--pkcs11-module` is given.
         let path = args.key.as_deref().ok_or_else(|| Failure::usage("--key or --pkcs11-module is required"))?;
         let pem = zeroize::Zeroizing::new(read_input(path)?);
         let key = SigningKey::from_pkcs8_pem(&pem).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
         let public = key.verifying_key();
-        (issue_with(key, args, &credential)?, public)
+        issue_with(key, args, &credential, |issued| prepare_outputs(args, issued, &public, portrait.as_deref()))?
     };
-    if let Some(dir) = &args.card {
-        write_card(args, dir, &issued, public, portrait.as_deref())?;
-    }
-    let qr = Qr::new(&issued.text, ecc(args.ecc)).map_err(|e| Failure::Invalid(e.to_string()))?;
-    if let Some(path) = &args.qr {
-        write_qr(path, &qr, args.force)?;
+    let card_files: Vec<String> = outputs
+        .files
+        .iter()
+        .filter(|f| Some(f.path()) != args.qr.as_deref())
+        .map(|f| f.path().display().to_string())
+        .collect();
+    let qr = outputs.deliver()?;
+    if !card_files.is_empty() {
+        eprintln!("docseal: card pages written: {}", card_files.join(", "));
     }
     outln!("{}", issued.text);
     eprintln!(

@@ -44,7 +44,8 @@ fn read_photo(path: &Path, scanner: &Scanner, verifier: &Verifier, now: DateTime
         Ok(image) => image,
         Err(e) => return Ok(scan_refusal(&e)),
     };
-    let codes = match scanner.scan(&image) {
+    drop(bytes);
+    let codes = match scanner.scan_image(image) {
         Ok(codes) => codes,
         Err(e) => return Ok(scan_refusal(&e)),
     };

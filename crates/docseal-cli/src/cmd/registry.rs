@@ -57,6 +57,19 @@ pub(crate) fn open(arg: &RegistryLocation) -> Result<Registry, Failure> {
     Ok(registry)
 }
 
+/// Opens a registry that must exist already: every command but `issue` and `init`, so a
+/// mistyped path is told instead of creating an empty registry there.
+fn open_existing(arg: &RegistryLocation) -> Result<Registry, Failure> {
+    let location = location(arg);
+    if is_file(&location) && !Path::new(&location).exists() {
+        return Err(Failure::usage(format!(
+            "no registry at {location} (`docseal issue` or `docseal registry init` creates one; \
+             --registry or DOCSEAL_REGISTRY names another)"
+        )));
+    }
+    Registry::connect(&location, &default_config()?).map_err(failure)
+}
+
 fn document_type(name: &str) -> Result<&'static str, Failure> {
     match name {
         "licence" | "driving-licence" => Ok("driving-licence"),
@@ -105,7 +118,7 @@ fn record_json(record: &CredentialRecord) -> Value {
 }
 
 fn set_status(args: &RegistryArgs, target: &DocumentArg, to: Status) -> Result<ExitCode, Failure> {
-    let mut registry = open(&args.location)?;
+    let mut registry = open_existing(&args.location)?;
     let (document_type, number) = document(&mut registry, target)?;
     let was = registry.set_status(&document_type, &number, to).map_err(failure)?;
     outln!("{document_type} {number}: {was} -> {to}");
@@ -123,8 +136,20 @@ fn publish(
     let pem = zeroize::Zeroizing::new(read_input(key)?);
     let key = SigningKey::from_pkcs8_pem(&pem).map_err(|e| Failure::usage(format!("{}: {e}", key.display())))?;
     let lists = registry.publish(&key, at.unwrap_or_else(Utc::now), valid_for).map_err(failure)?;
+    let index_path = out_dir.join("index.json");
+    if lists.is_empty() {
+        let published = listed_in(&index_path);
+        if published > 0 {
+            return Err(Failure::usage(format!(
+                "{} lists {published} status list(s) and this registry has none: not replaced \
+                 (is --registry the registry that published them?)",
+                index_path.display()
+            )));
+        }
+    }
     std::fs::create_dir_all(out_dir)
         .map_err(|e| Failure::usage(format!("cannot create {}: {e}", out_dir.display())))?;
+    crate::files::remove_stale_partials(out_dir);
     let mut index = Vec::with_capacity(lists.len());
     for (n, list) in lists.iter().enumerate() {
         let file = format!("{}.cwt", n + 1);
@@ -137,12 +162,22 @@ fn publish(
     // The index last: a reader that finds it finds every token it names.
     let index = json!({"kid": key.kid().to_string(), "lists": index});
     let text = serde_json::to_string_pretty(&index).map_err(Failure::usage)?;
-    write_atomic(&out_dir.join("index.json"), format!("{text}\n").as_bytes(), 0o644, true)?;
+    write_atomic(&index_path, format!("{text}\n").as_bytes(), 0o644, true)?;
     for list in &lists {
         outln!("{}: {} entries, {} not valid, {} bytes", list.uri, list.size, list.not_valid, list.token.len());
     }
     eprintln!("docseal: {} status list(s) and index.json written to {}", lists.len(), out_dir.display());
     Ok(())
+}
+
+/// How many lists a published `index.json` names (0 when there is none or it cannot be read:
+/// then there is nothing to protect).
+fn listed_in(index: &Path) -> usize {
+    std::fs::read(index)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+        .and_then(|v| v.get("lists").and_then(Value::as_array).map(Vec::len))
+        .unwrap_or(0)
 }
 
 pub(crate) fn run(args: &RegistryArgs) -> Result<ExitCode, Failure> {
@@ -171,7 +206,7 @@ pub(crate) fn run(args: &RegistryArgs) -> Result<ExitCode, Failure> {
             outln!("registry {location}: status lists {}/N of {} entries", stored.uri_base(), stored.list_size());
         }
         RegistryCommand::List { limit, document, json } => {
-            let mut registry = open(&args.location)?;
+            let mut registry = open_existing(&args.location)?;
             let records = match document.as_deref() {
                 Some([kind, number]) => registry
                     .credentials(Lookup::Document { document_type: document_type(kind)?, number })
@@ -196,7 +231,7 @@ pub(crate) fn run(args: &RegistryArgs) -> Result<ExitCode, Failure> {
             }
         }
         RegistryCommand::Show { cti: id } => {
-            let mut registry = open(&args.location)?;
+            let mut registry = open_existing(&args.location)?;
             let records = registry.credentials(Lookup::Cti(&cti(id)?)).map_err(failure)?;
             let record =
                 records.first().ok_or_else(|| Failure::Invalid(format!("no credential {id} in the registry")))?;
@@ -207,10 +242,10 @@ pub(crate) fn run(args: &RegistryArgs) -> Result<ExitCode, Failure> {
         RegistryCommand::Reinstate(target) => return set_status(args, target, Status::Valid),
         RegistryCommand::MarkUsed(target) => return set_status(args, target, Status::Used),
         RegistryCommand::Publish { key, out_dir, valid_for, at } => {
-            publish(&mut open(&args.location)?, key, out_dir, *valid_for, *at)?;
+            publish(&mut open_existing(&args.location)?, key, out_dir, *valid_for, *at)?;
         }
         RegistryCommand::Stats => {
-            let mut registry = open(&args.location)?;
+            let mut registry = open_existing(&args.location)?;
             let stats = registry.stats().map_err(failure)?;
             let by_status: serde_json::Map<String, Value> =
                 stats.by_status.iter().map(|(s, n)| (s.to_string(), (*n).into())).collect();

@@ -38,12 +38,15 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, Failure> {
             header_timeout: args.header_timeout,
             request_timeout: args.request_timeout,
             concurrency: args.concurrency.max(1),
+            connections: args.max_connections.max(1),
+            image_pixels: args.max_image_pixels,
             ..Limits::default()
         },
         reload_every: args.reload_every,
         api_keys: args.api_keys.clone(),
-        log_requests: !args.quiet,
+        open_metrics: args.open_metrics,
     };
+    docseal_server::install_logging(args.log_format, !args.quiet);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
