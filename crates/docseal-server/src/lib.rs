@@ -152,6 +152,8 @@ pub(crate) struct App {
     limits: Limits,
     keys: Option<keys::ApiKeys>,
     open_metrics: bool,
+    /// When the reload in progress started (Unix milliseconds), 0 when none is.
+    reload_started: std::sync::atomic::AtomicI64,
     /// One per request being verified; past `limits.concurrency`, 503 at once. Taken after
     /// the body is read, so the 503 reaches the client instead of a reset connection.
     permits: tokio::sync::Semaphore,
@@ -174,6 +176,13 @@ impl App {
         self.keys.is_some()
             && !matches!(path, "/v1/health" | "/v1/openapi.json")
             && !(self.open_metrics && path == "/metrics")
+    }
+
+    /// How long the reload in progress has been running, when that is over 30 s.
+    pub(crate) fn reload_stuck_for(&self) -> Option<i64> {
+        let started = self.reload_started.load(std::sync::atomic::Ordering::Relaxed);
+        let running = chrono::Utc::now().timestamp_millis() - started;
+        (started != 0 && running > 30_000).then_some(running / 1000)
     }
 
     /// A place among the requests verified at once, or 503.
@@ -253,6 +262,7 @@ fn app(config: &Config) -> Result<Arc<App>, ServeError> {
         limits: config.limits.clone(),
         keys,
         open_metrics: config.open_metrics,
+        reload_started: std::sync::atomic::AtomicI64::new(0),
         permits: tokio::sync::Semaphore::new(config.limits.concurrency.max(1)),
     }))
 }
@@ -360,8 +370,10 @@ async fn reload_loop(app: Arc<App>, every: Duration) {
         tick.tick().await;
         let reloaded = {
             let app = Arc::clone(&app);
+            app.reload_started.store(chrono::Utc::now().timestamp_millis(), std::sync::atomic::Ordering::Relaxed);
             tokio::task::spawn_blocking(move || app.current.reload_if_changed(chrono::Utc::now())).await
         };
+        app.reload_started.store(0, std::sync::atomic::Ordering::Relaxed);
         match reloaded {
             Ok(Ok(Some(refused))) => {
                 app.metrics.reloaded(true);

@@ -287,13 +287,19 @@ async fn image_of(headers: &HeaderMap, body: Bytes) -> Result<Bytes, Refusal> {
 /// until a fresh list is loaded.
 #[utoipa::path(get, path = "/v1/health",
     responses((status = 200, description = "Deciding", body = crate::schemas::Health),
-        (status = 503, description = "The signed trust list is overdue", body = crate::schemas::Health)))]
+        (status = 503, description = "The signed trust list is overdue, or a reload of the files has not returned for 30 s", body = crate::schemas::Health)))]
 pub(crate) async fn health(State(app): State<Arc<App>>) -> Response {
     let loaded = app.current.get();
     let now = Utc::now();
     if loaded.trust_overdue(now) && !app.current.policy().accepts_overdue_trust() {
         let next_update = loaded.trust_info().map(|i| i.next_update.to_rfc3339());
         let body = json!({"status": "trust-list-overdue", "next_update": next_update});
+        return (StatusCode::SERVICE_UNAVAILABLE, json_response(&body)).into_response();
+    }
+    if let Some(seconds) = app.reload_stuck_for() {
+        // The files are read with bounds and a FIFO is refused, so this is a disk that does
+        // not answer: verdicts still come from the last set, but it may be going stale.
+        let body = json!({"status": "reload-stuck", "seconds": seconds});
         return (StatusCode::SERVICE_UNAVAILABLE, json_response(&body)).into_response();
     }
     json_response(&json!({"status": "ok"}))

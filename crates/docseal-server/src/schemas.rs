@@ -65,10 +65,13 @@ pub(crate) struct RequestError {
     error: ErrorBody,
 }
 
-/// `ok`, or `trust-list-overdue` (with 503) while the signed trust list is past its next update.
+/// `ok`; with 503, `trust-list-overdue` while the signed trust list is past its next update, or
+/// `reload-stuck` while a reload of the files has not returned for 30 s.
 #[derive(ToSchema)]
 pub(crate) struct Health {
     status: String,
     /// When the overdue list was due.
     next_update: Option<String>,
+    /// With `reload-stuck`: how long the reload has been running, in seconds.
+    seconds: Option<i64>,
 }

@@ -51,8 +51,10 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, Failure> {
         .enable_all()
         .build()
         .map_err(|e| Failure::usage(format!("cannot start the runtime: {e}")))?;
-    runtime
-        .block_on(docseal_server::serve_until_signalled(args.listen, config))
-        .map_err(|e| Failure::usage(format!("serve: {e}")))?;
+    let drain = config.limits.drain;
+    let served = runtime.block_on(docseal_server::serve_until_signalled(args.listen, config));
+    // A reload stuck on a disk that does not answer must not hold the exit past the drain.
+    runtime.shutdown_timeout(drain);
+    served.map_err(|e| Failure::usage(format!("serve: {e}")))?;
     Ok(ExitCode::SUCCESS)
 }
