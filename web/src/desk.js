@@ -116,7 +116,7 @@ function showVerdict(answer) {
   } else if (answer.valid) {
     verdict.dataset.verdict = "not-usable";
     headline = "GENUINE, NOT USABLE";
-    detail = answer.not_usable;
+    detail = answer.not_usable.reason;
   } else {
     verdict.dataset.verdict = "refused";
     headline = "REFUSED";

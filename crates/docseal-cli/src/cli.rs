@@ -20,8 +20,10 @@ fn version_text() -> &'static str {
 }
 
 /// Exit codes, shown under every command's help.
-const EXIT_CODES: &str = "Exit codes: 0 valid (or the command did what was asked), 1 refused (the JSON or \
-the text names the kind), 2 a usage, setup or I/O error. NO_COLOR is honoured.";
+const EXIT_CODES: &str = "Exit codes: 0 valid and usable, every question answered yes (or the command did \
+what was asked), 1 refused (the JSON or the text names the kind; a genuine credential its own rules \
+forbid is kind not-usable, 0 with --accept-not-usable), 2 a usage, setup or I/O error, each message \
+saying what to fix (a missing --status among them). NO_COLOR is honoured.";
 
 /// Issue and verify tamper-proof electronic identity documents as signed QR codes, offline.
 #[derive(Debug, Parser)]
@@ -443,11 +445,11 @@ pub(crate) enum TrustCommand {
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
     /// The trust list: JSON (docs/TRUST-LIST.md), or signed with `--trust-anchor`.
-    #[arg(long)]
+    #[arg(long, env = "DOCSEAL_TRUST")]
     pub(crate) trust: PathBuf,
     /// The pinned trust anchor's public key (SPKI PEM): `--trust` is then a signed list,
     /// refused unless this key signed it.
-    #[arg(long)]
+    #[arg(long, env = "DOCSEAL_TRUST_ANCHOR")]
     pub(crate) trust_anchor: Option<PathBuf>,
     /// The highest signed-list sequence this desk accepted before: a lower one is a rollback.
     #[arg(long, requires = "trust_anchor")]
@@ -455,9 +457,14 @@ pub(crate) struct VerifyArgs {
     /// Accept a signed list past its next update (with a warning) instead of refusing it.
     #[arg(long, requires = "trust_anchor")]
     pub(crate) accept_overdue_trust: bool,
+    /// Exit 0 for a genuine, valid credential that its own rules forbid (points, status
+    /// letters, a pass outside its days): for a relying party that checks authenticity only,
+    /// such as an archive. Without it such a credential exits 1 (kind `not-usable`).
+    #[arg(long)]
+    pub(crate) accept_not_usable: bool,
     /// A Status List Token (raw CBOR) to check credentials against, or a folder of them
     /// (every `.cwt` in it, as `registry publish` writes); repeat for several.
-    #[arg(long = "status", value_name = "FILE|DIR")]
+    #[arg(long = "status", value_name = "FILE|DIR", env = "DOCSEAL_STATUS", value_delimiter = ':')]
     pub(crate) status: Vec<PathBuf>,
     /// Refuse status lists signed longer ago than this (e.g. `2d`).
     #[arg(long, value_parser = parse_duration)]
@@ -487,7 +494,7 @@ pub(crate) struct VerifyArgs {
     pub(crate) as_of: Option<chrono::NaiveDate>,
     /// The relying party's IANA time zone, for ages (e.g. `Europe/London`); default: the
     /// document's zone.
-    #[arg(long)]
+    #[arg(long, env = "DOCSEAL_TZ")]
     pub(crate) tz: Option<String>,
     /// Require that the credential is good for this travel: `air` or `rail`.
     #[arg(long)]
@@ -532,10 +539,10 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
     /// The trust list: JSON, or signed with `--trust-anchor`. Reloaded when it changes.
-    #[arg(long)]
+    #[arg(long, env = "DOCSEAL_TRUST")]
     pub(crate) trust: PathBuf,
     /// The pinned trust anchor's public key (SPKI PEM), for a signed `--trust`.
-    #[arg(long)]
+    #[arg(long, env = "DOCSEAL_TRUST_ANCHOR")]
     pub(crate) trust_anchor: Option<PathBuf>,
     /// The highest signed-list sequence accepted before: a lower one is a rollback. The
     /// service keeps the highest it accepted in memory (and in `--state-dir`).
@@ -550,7 +557,7 @@ pub(crate) struct ServeArgs {
     pub(crate) state_dir: Option<PathBuf>,
     /// A status list token, or a folder of them (`.cwt`); repeat for several. Reloaded when
     /// they change; an older token never replaces a newer one.
-    #[arg(long = "status", value_name = "FILE|DIR")]
+    #[arg(long = "status", value_name = "FILE|DIR", env = "DOCSEAL_STATUS", value_delimiter = ':')]
     pub(crate) status: Vec<PathBuf>,
     /// Refuse status lists signed longer ago than this (e.g. `2d`).
     #[arg(long, value_parser = parse_duration)]

@@ -5,19 +5,33 @@ use docseal::model::dcc::{Dcc, DccClaims};
 use docseal::model::licence::StatusCode;
 use docseal::model::{Credential, Usability};
 use docseal::verify::Check;
-use docseal::{Error, Verified};
+use docseal::{Error, TrustList, TrustedKey, Verified};
 use serde_json::Value;
 
 /// A verified docseal credential.
-pub(crate) fn valid(v: &Verified<Credential>) {
+pub(crate) fn valid(v: &Verified<Credential>, trust: &TrustList) {
     let verdict = match v.usability() {
         Usability::Usable => "usable".to_owned(),
         Usability::NotUsable(reason) => format!("genuine but NOT usable: {reason}"),
     };
-    outln!("VALID {} from {:?}: {verdict}", v.credential().document_type(), v.claims().issuer);
+    outln!("VALID {}, signed by the trusted key {:?}: {verdict}", v.credential().document_type(), v.trusted_name());
+    outln!("  {}", issuer_line(v, trust));
     checks(&v.checks());
     outln!("{}:", v.credential().document_type());
     fields(&v.credential().to_json(), 1);
+}
+
+/// Whose the document says it is, and whether anybody checked: the `iss` is checked only
+/// when the key's trust entry binds one (the pipeline then refused any other).
+fn issuer_line(v: &Verified<Credential>, trust: &TrustList) -> String {
+    let bound = trust.lookup(v.kid()).find(|k| k.name() == v.trusted_name()).and_then(TrustedKey::issuer);
+    match bound {
+        Some(iss) => format!("issuer {iss:?}: checked (the key's trust entry binds it)"),
+        None => format!(
+            "issuer {:?}: unchecked (the document says so; the key's trust entry binds no issuer)",
+            v.claims().issuer
+        ),
+    }
 }
 
 /// A verified EU DCC.

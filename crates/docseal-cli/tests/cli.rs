@@ -17,6 +17,11 @@ fn docseal_stdin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_docseal"))
         .args(args)
         .current_dir(dir)
+        // The desk's environment variables would change what the flags leave unsaid.
+        .env_remove("DOCSEAL_TRUST")
+        .env_remove("DOCSEAL_TRUST_ANCHOR")
+        .env_remove("DOCSEAL_STATUS")
+        .env_remove("DOCSEAL_TZ")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -318,9 +323,14 @@ fn document_rules_at_the_command_line() {
     edit("lic.json", "full.json", &|j| j["points"] = 12.into());
     let full = issue("licence", "full.json", &[]);
     assert_eq!(full.status.code(), Some(0));
+    // Issue 42: genuine but not usable exits 1 with kind not-usable; 0 when only authenticity
+    // is asked.
     let (code, json) = s.verify("t.json", &[], &stdout(&full));
-    assert_eq!((code, &json["usable"]), (0, &Value::Bool(false)));
-    assert!(json["not_usable"].as_str().unwrap_or("").contains("12 points"), "{json}");
+    assert_eq!((code, &json["valid"], &json["usable"]), (1, &Value::Bool(true), &Value::Bool(false)));
+    assert_eq!(json["not_usable"]["kind"], "not-usable", "{json}");
+    assert!(json["not_usable"]["reason"].as_str().unwrap_or("").contains("12 points"), "{json}");
+    let (code, _) = s.verify("t.json", &["--accept-not-usable"], &stdout(&full));
+    assert_eq!(code, 0);
     // Asked a question, a red licence answers no.
     let (code, json) = s.verify("t.json", &["--require-class", "C1"], &stdout(&full));
     assert_eq!((code, json["error"]["kind"].as_str()), (1, Some("policy")), "{json}");
@@ -449,7 +459,9 @@ fn the_desk_reads_the_checks_in_words() {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     for line in [
-        "VALID driving-licence from \"X\": usable",
+        // Issue 42: the key that was checked, and the document's own word marked unchecked.
+        "VALID driving-licence, signed by the trusted key \"Test\": usable",
+        "issuer \"X\": unchecked (the document says so; the key's trust entry binds no issuer)",
         "[ok] signature: EdDSA signature verified with trusted key \"Test\"",
         "[ok] freshness: generated 42 s ago (limit 5 min 0 s)",
         "CST (Asia/Shanghai)",
@@ -615,8 +627,9 @@ fn status_lists_and_signed_trust_lists() {
     assert_eq!(run(&["status", "new", "--uri", uri, "--size", "8", "--out", "list.json", "--force"]).0, 0);
     sign("s.pem", &[]);
     assert_eq!(kind(&[]), (1, "status".into()), "index past the end");
+    // No --status at all: the setup's mistake (exit 2), not the credential's (issue 42).
     let (code, json) = s.verify("st.json", &[], &payload);
-    assert_eq!((code, json["error"]["kind"].as_str()), (1, Some("status")), "no list loaded");
+    assert_eq!((code, &json), (2, &Value::Null), "no list given");
 
     // A signed trust list in place of the JSON one.
     assert_eq!(run(&["status", "new", "--uri", uri, "--size", "100", "--out", "list.json", "--force"]).0, 0);
@@ -923,8 +936,15 @@ fn a_failed_issue_uses_no_pass_and_a_wrong_registry_path_creates_nothing() {
     }
     assert_eq!(std::fs::read(d.join("taken.png")).expect("kept"), b"mine");
     // Two passes still issue, with their files; the third is refused for the limit.
-    assert_eq!(issue("p1.json", &["--qr", "p1.png", "--card", "card1"]).status.code(), Some(0));
+    let first = issue("p1.json", &["--qr", "p1.png", "--card", "card1"]);
+    assert_eq!(first.status.code(), Some(0));
     assert!(d.join("p1.png").is_file() && d.join("card1").is_dir());
+    // Issue 42: verified with no status list at all, a credential with a status entry is the
+    // clerk's setup mistake (exit 2), and the message names both ways out.
+    let unchecked = docseal(d, &["verify", "--trust", "t.json", stdout(&first).trim()]);
+    let told = String::from_utf8_lossy(&unchecked.stderr);
+    assert_eq!(unchecked.status.code(), Some(2), "{told}");
+    assert!(told.contains("--status") && told.contains("--allow-unchecked-status"), "{told}");
     assert_eq!(issue("p2.json", &[]).status.code(), Some(0));
     assert_eq!(issue("p3.json", &[]).status.code(), Some(1), "the third pass of the month");
     // Backdated: the pass is valid this month, so an `--at` in the month before changes nothing.
@@ -948,6 +968,15 @@ fn a_failed_issue_uses_no_pass_and_a_wrong_registry_path_creates_nothing() {
     // Publish from the real registry, then from an empty one into the same folder: refused.
     assert_eq!(docseal(d, &["registry", "publish", "--key", "s.pem", "--out-dir", "status"]).status.code(), Some(0));
     let index = std::fs::read(d.join("status/index.json")).expect("index");
+    // Issue 42: the desk's setup from the environment, so `verify PAYLOAD` needs no flags.
+    let configured = Command::new(env!("CARGO_BIN_EXE_docseal"))
+        .args(["verify", stdout(&first).trim()])
+        .current_dir(d)
+        .env("DOCSEAL_TRUST", "t.json")
+        .env("DOCSEAL_STATUS", "status")
+        .output()
+        .expect("docseal");
+    assert_eq!(configured.status.code(), Some(0), "{}", String::from_utf8_lossy(&configured.stderr));
     assert_eq!(docseal(d, &["registry", "--registry", "empty.db", "init"]).status.code(), Some(0));
     let empty = docseal(d, &["registry", "--registry", "empty.db", "publish", "--key", "s.pem", "--out-dir", "status"]);
     assert_eq!(empty.status.code(), Some(2), "{}", String::from_utf8_lossy(&empty.stderr));

@@ -82,7 +82,7 @@ pub(crate) fn run(qr_path: Option<&Path>) -> Result<ExitCode, Failure> {
         Policy::default().with_max_age(Duration::from_secs(300)).require(Requirement::VehicleClass("C1".into()));
     let verifier = Verifier::new(trust.clone()).with_policy(policy).with_status_lists(lists(&mut registry)?);
     let verified = verifier.verify(&issued.text, now + chrono::Duration::seconds(30)).map_err(fail)?;
-    human::valid(&verified);
+    human::valid(&verified, verifier.trust_list());
 
     step("4b. The licence as people see it: front and back pages drawn, then read back from the front image");
     let card = docseal_render::Renderer::new()

@@ -106,7 +106,7 @@ fn photo_json(path: &Path, photo: &Photo) -> Value {
     }
 }
 
-fn print_human(path: &Path, photo: &Photo) {
+fn print_human(path: &Path, photo: &Photo, trust: &docseal::TrustList) {
     match photo {
         Photo::Refused { kind, message } => outln!("INVALID ({kind}): {}: {message}", path.display()),
         Photo::Read { symbols, references } => {
@@ -114,7 +114,7 @@ fn print_human(path: &Path, photo: &Photo) {
                 let name = if code.symbology == Symbology::Qr { "QR code" } else { "DataMatrix" };
                 outln!("{name} in {}:", path.display());
                 match result {
-                    Ok(AnyVerified::Ds1(v)) => human::valid(v),
+                    Ok(AnyVerified::Ds1(v)) => human::valid(v, trust),
                     Ok(AnyVerified::Hc1(v)) => human::valid_hc1(v),
                     Ok(_) => outln!("VALID (profile unknown to this build of the command line)"),
                     Err(e) => human::invalid(e),
@@ -161,7 +161,7 @@ pub(crate) fn run(verifier: &Verifier, args: &VerifyArgs, image: &Path) -> Resul
         if args.json {
             outln!("{}", photo_json(&target, &photo));
         } else {
-            print_human(&target, &photo);
+            print_human(&target, &photo, verifier.trust_list());
         }
         return Ok(if photo.is_valid() { ExitCode::SUCCESS } else { ExitCode::from(1) });
     }

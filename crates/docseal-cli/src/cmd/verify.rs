@@ -118,15 +118,32 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
     let text = read_payload(args.payload.as_deref())?;
     let now = args.at.unwrap_or_else(Utc::now);
     let result = verifier.verify_any(text.trim(), now);
+    if let Err(docseal::Error::StatusUndecided(docseal::StatusProblem::NoList { uri })) = &result
+        && args.status.is_empty()
+    {
+        // The clerk's setup, not the credential: say what to add.
+        return Err(Failure::usage(format!(
+            "this credential's status is kept in the list {uri} and no status list was given: pass \
+             --status with the folder the authority publishes (or its .cwt files), or \
+             --allow-unchecked-status to accept it unchecked"
+        )));
+    }
     if args.json {
         outln!("{}", docseal::json::answer(&result));
     } else {
         match &result {
-            Ok(AnyVerified::Ds1(v)) => human::valid(v),
+            Ok(AnyVerified::Ds1(v)) => human::valid(v, verifier.trust_list()),
             Ok(AnyVerified::Hc1(v)) => human::valid_hc1(v),
             Ok(_) => outln!("VALID (profile unknown to this build of the command line)"),
             Err(e) => human::invalid(e),
         }
     }
-    Ok(if result.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    // 0 only for what may be used: a genuine credential its own rules forbid is refused too,
+    // unless the relying party checks authenticity only.
+    let usable = match &result {
+        Ok(AnyVerified::Ds1(v)) => v.usability().is_usable() || args.accept_not_usable,
+        Ok(_) => true,
+        Err(_) => false,
+    };
+    Ok(if usable { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

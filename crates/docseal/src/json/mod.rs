@@ -71,7 +71,7 @@ pub fn valid(v: &Verified<Credential>) -> Value {
     out["usable"] = v.usability().is_usable().into();
     out["document"] = v.credential().to_json();
     if let Usability::NotUsable(reason) = v.usability() {
-        out["not_usable"] = Value::String(reason.to_string());
+        out["not_usable"] = json!({"kind": NOT_USABLE, "reason": reason.to_string()});
     }
     out
 }
@@ -120,7 +120,7 @@ fn valid_line<'a>(v: &'a Verified<Credential>, checks: Option<&'a [crate::verify
         usable: v.usability().is_usable(),
         document: v.credential(),
         not_usable: match v.usability() {
-            Usability::NotUsable(reason) => Some(Displayed(reason)),
+            Usability::NotUsable(reason) => Some(NotUsableJson { kind: NOT_USABLE, reason: Displayed(reason) }),
             _ => None,
         },
         checks: checks.map(CheckList),
@@ -192,7 +192,7 @@ struct ValidLine<'a> {
     usable: bool,
     document: &'a Credential,
     #[serde(skip_serializing_if = "Option::is_none")]
-    not_usable: Option<Displayed<&'a crate::model::NotUsableReason>>,
+    not_usable: Option<NotUsableJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     checks: Option<CheckList<'a>>,
 }
@@ -214,6 +214,16 @@ impl Serialize for CheckList<'_> {
 
 /// Serializes a value as the JSON string of its `Display` text, without an owned copy.
 struct Displayed<T>(T);
+
+/// The kind a genuine credential that its own rules forbid is reported under.
+pub const NOT_USABLE: &str = "not-usable";
+
+/// `"not_usable": {"kind": "not-usable", "reason": "..."}`, as [`valid`] builds it.
+#[derive(Serialize)]
+struct NotUsableJson<'a> {
+    kind: &'static str,
+    reason: Displayed<&'a crate::model::NotUsableReason>,
+}
 
 impl<T: fmt::Display> Serialize for Displayed<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -434,6 +444,7 @@ mod tests {
         let streamed = line(|o| write_valid_line(o, &v));
         assert_eq!(streamed, format!("{}\n", valid(&v)));
         assert!(streamed.contains(r#""usable":false"#) && streamed.contains("12 points"), "{streamed}");
+        assert_eq!(valid(&v)["not_usable"]["kind"], NOT_USABLE);
     }
 
     #[test]
