@@ -11,9 +11,12 @@ use crate::RenderError;
 /// Whether the signature was checked, and what the check found.
 #[derive(Debug, Clone)]
 pub(crate) enum Provenance<'a> {
-    /// Verified against a trust list: the signer's name there, and whether the document may
-    /// be used on the verification day.
-    Verified { trusted_name: &'a str, usability: &'a Usability },
+    /// Verified against a trust list: the signer's name there, whether the document may be
+    /// used on the verification day, and when it was verified (stamped on the band).
+    Verified { trusted_name: &'a str, usability: &'a Usability, at: DateTime<Utc> },
+    /// Drawn by its issuer when it was issued: a verdict would not hold (the document may be
+    /// suspended tomorrow), so the band says what the page is instead.
+    Issued,
     /// Decoded only.
     Unverified,
 }
@@ -35,8 +38,20 @@ impl<'a> Subject<'a> {
             credential: verified.credential(),
             claims: verified.claims(),
             payload,
-            provenance: Provenance::Verified { trusted_name: verified.trusted_name(), usability: verified.usability() },
+            provenance: Provenance::Verified {
+                trusted_name: verified.trusted_name(),
+                usability: verified.usability(),
+                at: verified.verified_at(),
+            },
         }
+    }
+
+    /// A credential its issuer just issued (`issue --card`): the pages carry no verdict, only
+    /// that they are an electronic copy generated at its `iat`, to be verified from its code.
+    /// `verified` is the issuer's own check of what it signed.
+    #[must_use]
+    pub fn issued(verified: &'a Verified<Credential>, payload: &'a str) -> Self {
+        Self { provenance: Provenance::Issued, ..Self::verified(verified, payload) }
     }
 
     /// A credential decoded without checking its signature (`docseal::inspect`). Its pages
@@ -60,7 +75,7 @@ impl<'a> Subject<'a> {
     /// Whether the signature was checked.
     #[must_use]
     pub fn is_verified(&self) -> bool {
-        matches!(self.provenance, Provenance::Verified { .. })
+        matches!(self.provenance, Provenance::Verified { .. } | Provenance::Issued)
     }
 
     pub(crate) fn claims(&self) -> &Claims {

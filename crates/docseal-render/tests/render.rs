@@ -195,3 +195,23 @@ fn vietnamese_and_rare_characters() {
     assert!(card.pages()[0].source_svg().contains("Nguyễn Thị Hằng"));
     keep("pass-vietnamese.png", &card.pages()[0].to_png(1.0).unwrap());
 }
+
+/// Issue 42: pages drawn at issue carry no verdict (a suspension later would leave a picture
+/// saying VALID); pages drawn from a verification stamp the verdict with its time.
+#[test]
+fn an_issued_page_claims_no_verdict_and_a_verified_one_is_stamped() {
+    let licence = Credential::from(docseal::samples::licence());
+    let (payload, verified) = issue(&licence);
+    let card = Renderer::new().render(&Subject::issued(&verified, &payload), None).unwrap();
+    for page in card.pages() {
+        let svg = page.source_svg();
+        assert!(svg.contains("ELECTRONIC COPY") && svg.contains("verify its code"), "{}", page.name());
+        assert!(!svg.contains("VALID") && !svg.contains("USABLE"), "{}: a verdict on an issued page", page.name());
+    }
+    let card = Renderer::new().render(&Subject::verified(&verified, &payload), None).unwrap();
+    let when = licence.zone().local_time(verified.verified_at());
+    for page in card.pages() {
+        let svg = page.source_svg();
+        assert!(svg.contains("VALID  ·  USABLE") && svg.contains(&format!("checked {when}")), "{}", page.name());
+    }
+}

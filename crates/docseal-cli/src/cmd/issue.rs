@@ -148,9 +148,9 @@ fn qr_bytes(path: &Path, qr: &Qr) -> Result<Vec<u8>, Failure> {
     }
 }
 
-/// The issued copy's pages as PNG (scale 2) and SVG, staged in `dir`. They say what they
-/// are, an electronic copy generated at its `iat`, verified against the key that just signed
-/// it (the band names the issuer).
+/// The issued copy's pages as PNG (scale 2) and SVG, staged in `dir`. They carry no verdict
+/// (a suspension tomorrow would leave a picture saying VALID): the band says they are an
+/// electronic copy generated at its `iat`. The issuer checks what it signed before drawing.
 fn stage_card(
     args: &IssueArgs,
     dir: &Path,
@@ -168,7 +168,7 @@ fn stage_card(
     let verified = Verifier::new(trust).with_policy(policy).verify(&issued.text, at).map_err(|e| refusal(&e))?;
     let card = Renderer::new()
         .with_symbol(super::card::symbol(args.symbol))
-        .render(&Subject::verified(&verified, &issued.text), portrait)
+        .render(&Subject::issued(&verified, &issued.text), portrait)
         .map_err(|e| Failure::Invalid(format!("cannot render: {e}")))?;
     super::card::stage_card(&card, dir, &[PageFormat::Png, PageFormat::Svg], 2.0, args.force)
 }

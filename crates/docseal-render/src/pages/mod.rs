@@ -22,6 +22,7 @@ const PAPER: &str = "#f7f4ea";
 const GREEN: &str = "#1e7a3c";
 const RED: &str = "#b3261e";
 const GREY: &str = "#6b6b6b";
+const BLUE: &str = "#1f4e79";
 
 /// Top of the status band.
 const BAND_Y: f32 = 580.0;
@@ -184,13 +185,29 @@ fn reference_barcode(svg: &mut Svg, subject: &Subject<'_>, x: f32, y: f32, w: f3
 }
 
 /// The band at the bottom: green when the verified document may be used, red with the reason
-/// when not, grey when nothing was verified; an UNVERIFIED watermark over the page then.
+/// when not, each stamped with the time of its verification; blue on a page drawn at issue
+/// (no verdict: it would not hold); grey when nothing was verified, with an UNVERIFIED
+/// watermark over the page.
 fn status_band(svg: &mut Svg, subject: &Subject<'_>) {
+    let zone = subject.credential().zone();
     let (colour, headline, detail) = match subject.provenance() {
-        Provenance::Verified { trusted_name, usability } => match usability.reason() {
-            None => (GREEN, "VALID  ·  USABLE".to_owned(), format!("signature verified: {trusted_name}")),
-            Some(reason) => (RED, "NOT USABLE".to_owned(), reason.to_string()),
-        },
+        Provenance::Verified { trusted_name, usability, at } => {
+            let checked = format!("checked {}", zone.local_time(*at));
+            match usability.reason() {
+                None => {
+                    (GREEN, "VALID  ·  USABLE".to_owned(), format!("signature verified: {trusted_name} · {checked}"))
+                }
+                Some(reason) => (RED, "NOT USABLE".to_owned(), format!("{reason} · {checked}")),
+            }
+        }
+        Provenance::Issued => {
+            let generated = subject.generated_at().map_or_else(|| "unknown".to_owned(), |t| zone.local_time(t));
+            (
+                BLUE,
+                "ELECTRONIC COPY".to_owned(),
+                format!("generated {generated}: verify its code for the current status"),
+            )
+        }
         Provenance::Unverified => {
             (GREY, "UNVERIFIED".to_owned(), "signature not checked: do not rely on this page".to_owned())
         }

@@ -181,6 +181,11 @@ impl<T, C> Verified<T, C> {
         timestamp(self.issued_at)
     }
 
+    /// When it was verified: the time the verification was asked for.
+    pub fn verified_at(&self) -> DateTime<Utc> {
+        timestamp(self.verified_at)
+    }
+
     /// When it expires (`exp`).
     pub fn expires_at(&self) -> DateTime<Utc> {
         timestamp(self.expires_at)
