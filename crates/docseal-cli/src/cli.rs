@@ -526,6 +526,17 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 
 /// RFC 3339, plus the spellings other verifiers' test suites use: an offset without a colon
 /// (`+0200`) and no offset at all (read as UTC).
+fn parse_listen(s: &str) -> Result<std::net::SocketAddr, String> {
+    use std::net::ToSocketAddrs as _;
+    if let Ok(addr) = s.parse() {
+        return Ok(addr);
+    }
+    s.to_socket_addrs()
+        .map_err(|e| format!("{s}: not an address and port, nor a host name and port ({e})"))?
+        .next()
+        .ok_or_else(|| format!("{s}: the name resolves to no address"))
+}
+
 fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
         .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z"))
@@ -562,8 +573,9 @@ pub(crate) struct ServeArgs {
     /// Refuse status lists signed longer ago than this (e.g. `2d`).
     #[arg(long, value_parser = parse_duration)]
     pub(crate) max_status_age: Option<Duration>,
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    /// Address to listen on: an IP address and port, or a host name and port
+    /// (`localhost:8080`, the first address it resolves to).
+    #[arg(long, default_value = "127.0.0.1:8080", value_parser = parse_listen)]
     pub(crate) listen: std::net::SocketAddr,
     /// How often the files are checked for a change.
     #[arg(long, value_parser = parse_duration, default_value = "2s")]
@@ -613,4 +625,17 @@ pub(crate) struct ServeArgs {
     /// How log lines are written on standard error: json (one object per line) or text.
     #[arg(long, value_name = "FORMAT", default_value = "json")]
     pub(crate) log_format: docseal_server::LogFormat,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listen_takes_an_address_or_a_host_name() {
+        assert_eq!(parse_listen("127.0.0.1:8080"), Ok("127.0.0.1:8080".parse().expect("an address")));
+        let local = parse_listen("localhost:8080").expect("localhost resolves");
+        assert!(local.ip().is_loopback() && local.port() == 8080, "{local}");
+        assert!(parse_listen("no port").is_err());
+    }
 }

@@ -982,3 +982,33 @@ fn a_failed_issue_uses_no_pass_and_a_wrong_registry_path_creates_nothing() {
     assert_eq!(empty.status.code(), Some(2), "{}", String::from_utf8_lossy(&empty.stderr));
     assert_eq!(std::fs::read(d.join("status/index.json")).expect("index"), index, "the published index stays");
 }
+
+/// Issue 37, item 5: sixteen processes opening a registry that does not exist yet, at once:
+/// every one issues (none is told "not a docseal registry" or "database is locked"), and the
+/// registry holds all sixteen.
+#[test]
+fn sixteen_processes_creating_one_registry_all_issue() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    keys(d);
+    std::fs::write(d.join("lic.json"), docseal(d, &["example", "licence"]).stdout).expect("lic");
+    let children: Vec<_> = (0..16)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_docseal"))
+                .args(["issue", "licence", "--data", "lic.json", "--key", "k.pem", "--issuer", "A"])
+                .args(["--registry", "new.db"])
+                .current_dir(d)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let stats: Value =
+        serde_json::from_slice(&docseal(d, &["registry", "--registry", "new.db", "stats"]).stdout).expect("stats");
+    assert_eq!(stats["credentials"], 16, "{stats}");
+}

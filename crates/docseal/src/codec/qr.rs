@@ -23,6 +23,18 @@ pub enum ErrorCorrection {
 }
 
 impl ErrorCorrection {
+    /// The most QR alphanumeric characters version 40 holds at this level (ISO/IEC 18004
+    /// table 7).
+    #[must_use]
+    pub fn alphanumeric_capacity(self) -> u64 {
+        match self {
+            Self::L => 4296,
+            Self::M => 3391,
+            Self::Q => 2420,
+            Self::H => 1852,
+        }
+    }
+
     fn level(self) -> EcLevel {
         match self {
             Self::L => EcLevel::L,
@@ -66,7 +78,8 @@ impl Qr {
                 return Ok(Self { code });
             }
         }
-        Err(Error::Limit { limit: crate::error::LimitKind::QrCapacity, max: 0, actual: text.len() as u64 })
+        let max = ecc.alphanumeric_capacity();
+        Err(Error::Limit { limit: crate::error::LimitKind::QrCapacity, max, actual: text.len() as u64 })
     }
 
     /// The QR version (1 to 40).
@@ -124,6 +137,21 @@ mod tests {
         assert_eq!(Qr::new(&"A".repeat(3391), ErrorCorrection::M)?.version(), 40);
         assert!(matches!(Qr::new(&"A".repeat(3392), ErrorCorrection::M), Err(Error::Limit { .. })));
         assert!(Qr::new("lower", ErrorCorrection::M).is_err());
+        Ok(())
+    }
+
+    /// The refusal names the real maximum of the level (it said "maximum 0").
+    #[test]
+    fn capacity_is_the_levels_version_40_maximum() -> Result<()> {
+        for ecc in [ErrorCorrection::L, ErrorCorrection::M, ErrorCorrection::Q, ErrorCorrection::H] {
+            let max = ecc.alphanumeric_capacity();
+            let fits = usize::try_from(max).expect("a few thousand");
+            assert_eq!(Qr::new(&"A".repeat(fits), ecc)?.version(), 40, "{ecc:?}");
+            match Qr::new(&"A".repeat(fits + 1), ecc) {
+                Err(Error::Limit { max: told, actual, .. }) => assert_eq!((told, actual), (max, max + 1)),
+                other => panic!("{ecc:?}: {other:?}"),
+            }
+        }
         Ok(())
     }
 

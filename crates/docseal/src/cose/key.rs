@@ -275,6 +275,9 @@ impl VerifyingKey {
             Err(_) if super::rsa::is_rsa_spki(der) => {
                 Ok(Self { inner: VerifyingInner::Ps256(Box::new(super::rsa::RsaKey::from_spki_der(der)?)), kid })
             }
+            Err(e) if is_ec_spki(der) => Err(Error::key(format!(
+                "an EC public key that is not a P-256 point (another curve, or a point not on P-256): {e}"
+            ))),
             Err(e) => Err(Error::key(format!("not an Ed25519, P-256 or RSA public key: {e}"))),
         }
     }
@@ -357,6 +360,14 @@ impl VerifyingKey {
         };
         if ok { Ok(()) } else { Err(Error::Signature) }
     }
+}
+
+/// Whether `der` is an SPKI of an elliptic-curve key (id-ecPublicKey), so a refusal can say
+/// which kind of key it was instead of the last parser's words.
+fn is_ec_spki(der: &[u8]) -> bool {
+    use p256::pkcs8::der::Decode as _;
+    p256::pkcs8::SubjectPublicKeyInfoRef::from_der(der)
+        .is_ok_and(|spki| spki.algorithm.oid == p256::elliptic_curve::ALGORITHM_OID)
 }
 
 /// ES256 over a fixed 64-byte r||s, with the pure-Rust p256 crate.

@@ -70,6 +70,19 @@ fn weak_ed25519_keys_are_refused() {
     assert!(matches!(VerifyingKey::from_spki_der(&der), Err(Error::Key { reason }) if reason.contains("weak")));
 }
 
+/// Issue 37: an off-curve P-256 key is refused in P-256's words, not another parser's.
+#[test]
+fn an_off_curve_p256_key_is_refused_as_an_ec_key() {
+    let pem = SigningKey::from_p256_scalar(&[1; 32]).expect("a scalar").verifying_key().to_spki_pem().expect("PEM");
+    let (_, mut der) = pem_rfc7468::decode_vec(pem.as_bytes()).expect("DER");
+    assert!(VerifyingKey::from_spki_der(&der).is_ok(), "the key as made");
+    *der.last_mut().expect("a byte") ^= 1;
+    match VerifyingKey::from_spki_der(&der) {
+        Err(Error::Key { reason }) => assert!(reason.contains("not a P-256 point"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn parse_refuses_non_ds1_structures() -> Result<(), Error> {
     let key = SigningKey::from_ed25519_seed(&[1; 32]);

@@ -74,6 +74,16 @@ pub(crate) fn duration_in_words(secs: u64) -> String {
     }
 }
 
+/// "42 s ago", or for a time after this clock's (a list signed on a clock a little ahead,
+/// within the skew) "42 s ahead of this clock": never "ago" for the future.
+pub(crate) fn age_in_words(age_secs: i64) -> String {
+    if age_secs >= 0 {
+        format!("{} ago", duration_in_words(age_secs.unsigned_abs()))
+    } else {
+        format!("{} ahead of this clock", duration_in_words(age_secs.unsigned_abs()))
+    }
+}
+
 /// "generated 42 s ago (limit 5 min 0 s)", or in the future within the clock skew.
 pub(crate) fn freshness(age_secs: i64, limit: Option<Duration>) -> String {
     let when = if age_secs >= 0 {
@@ -98,6 +108,8 @@ mod tests {
         assert_eq!(duration_in_words(7200), "2 h 0 min");
         assert_eq!(duration_in_words(3 * 86_400 + 4 * 3600), "3 days 4 h");
         assert_eq!(freshness(42, Some(Duration::from_secs(300))), "generated 42 s ago (limit 5 min 0 s)");
+        assert_eq!(age_in_words(240), "4 min 0 s ago");
+        assert_eq!(age_in_words(-240), "4 min 0 s ahead of this clock", "a future time is never 'ago'");
         assert!(freshness(-10, None).contains("ahead of this clock"));
     }
 }

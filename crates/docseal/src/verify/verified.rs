@@ -237,10 +237,10 @@ impl<T, C> Verified<T, C> {
             (StatusSeen::Valid { list_issued_at, signer }, Some(entry)) => Check::passed(
                 CheckKind::Status,
                 format!(
-                    "entry {} of {} is VALID (list signed {} ago by {signer:?})",
+                    "entry {} of {} is VALID (list signed {} by {signer:?})",
                     entry.idx(),
                     entry.uri(),
-                    checks::duration_in_words(self.verified_at.saturating_sub(*list_issued_at).unsigned_abs())
+                    checks::age_in_words(self.verified_at.saturating_sub(*list_issued_at))
                 ),
             ),
             (StatusSeen::Unchecked, Some(entry)) => Check {
